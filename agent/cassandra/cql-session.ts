@@ -1,0 +1,104 @@
+import cassandra from "cassandra-driver";
+import {
+  type AgentError,
+  CassandraOperationError,
+  CassandraTimeoutError,
+  CassandraUnavailableError,
+} from "../errors.js";
+import type { KeyspaceInfo } from "./node.js";
+
+export interface CqlSessionOptions {
+  host: string;
+  port: number;
+  username?: string;
+  password?: string;
+  /** Per-query bound, so a loaded node surfaces as a typed timeout. */
+  timeoutMs: number;
+}
+
+function cqlError(error: unknown, endpoint: string): AgentError {
+  const name = (error as { name?: string } | undefined)?.name;
+  const message = error instanceof Error ? error.message : String(error);
+  if (name === "NoHostAvailableError") {
+    return new CassandraUnavailableError(`CQL at ${endpoint} is not reachable`, { cause: error });
+  }
+  if (name === "OperationTimedOutError") {
+    return new CassandraTimeoutError(`CQL at ${endpoint} did not answer in time`, { cause: error });
+  }
+  return new CassandraOperationError(`CQL query failed: ${message}`, { cause: error });
+}
+
+/**
+ * A CQL connection to the local node only (an allow-list policy of one host), for what JMX gives poorly:
+ * schema and system tables. It connects on first use and starts over after a failed connect, so the agent
+ * can start before Cassandra does.
+ */
+export class CqlSession {
+  private client: cassandra.Client | undefined;
+  private readonly endpoint: string;
+
+  constructor(private readonly options: CqlSessionOptions) {
+    this.endpoint = `${options.host}:${options.port}`;
+  }
+
+  private async connected(): Promise<cassandra.Client> {
+    if (this.client) return this.client;
+    const { loadBalancing } = cassandra.policies;
+    const client = new cassandra.Client({
+      contactPoints: [this.endpoint],
+      policies: {
+        loadBalancing: new loadBalancing.AllowListPolicy(new loadBalancing.RoundRobinPolicy(), [
+          this.endpoint,
+        ]),
+      },
+      pooling: {
+        coreConnectionsPerHost: { [cassandra.types.distance.local]: 1, [cassandra.types.distance.remote]: 0 },
+      },
+      isMetadataSyncEnabled: false,
+      socketOptions: { readTimeout: this.options.timeoutMs, connectTimeout: this.options.timeoutMs },
+      ...(this.options.username
+        ? { credentials: { username: this.options.username, password: this.options.password ?? "" } }
+        : {}),
+    });
+    try {
+      await client.connect();
+    } catch (error) {
+      await client.shutdown().catch(() => undefined);
+      throw cqlError(error, this.endpoint);
+    }
+    this.client = client;
+    return client;
+  }
+
+  /** Runs a query with bound parameters and returns its rows. */
+  async execute(query: string, params: unknown[] = []): Promise<cassandra.types.Row[]> {
+    const client = await this.connected();
+    try {
+      const result = await client.execute(query, params, { prepare: params.length > 0 });
+      return result.rows;
+    } catch (error) {
+      throw cqlError(error, this.endpoint);
+    }
+  }
+
+  async keyspaces(): Promise<KeyspaceInfo[]> {
+    const keyspaces = await this.execute("SELECT keyspace_name, replication FROM system_schema.keyspaces");
+    const tables = await this.execute("SELECT keyspace_name, table_name FROM system_schema.tables");
+    return keyspaces
+      .map((row) => ({
+        name: String(row.get("keyspace_name")),
+        replication: (row.get("replication") ?? {}) as Record<string, string>,
+        tables: tables
+          .filter((t) => t.get("keyspace_name") === row.get("keyspace_name"))
+          .map((t) => String(t.get("table_name")))
+          .sort(),
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    await client?.shutdown();
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * The agent's one view of Cassandra. Probes, drain, backup and the API depend on this interface only;
+ * `JolokiaCassandraNode` implements it over JMX (Jolokia) and CQL (cassandra-driver), and unit tests use
+ * `FakeCassandraNode`. Both pass the same contract suite.
+ */
+
+/** StorageService's operation mode. Cassandra 5.0 adds JOINING_FAILED and DECOMMISSION_FAILED to the classic set. */
+export type OperationMode =
+  | "STARTING"
+  | "NORMAL"
+  | "JOINING"
+  | "JOINING_FAILED"
+  | "LEAVING"
+  | "DECOMMISSIONED"
+  | "DECOMMISSION_FAILED"
+  | "MOVING"
+  | "DRAINING"
+  | "DRAINED";
+
+/** A point-in-time view of the local node and what its gossip knows of the ring. */
+export interface NodeStatus {
+  operationMode: OperationMode;
+  gossipRunning: boolean;
+  nativeTransportRunning: boolean;
+  joined: boolean;
+  draining: boolean;
+  drained: boolean;
+  /** Null only very early in start-up, before the node has loaded or created its identity. */
+  hostId: string | null;
+  /** This node's gossip endpoint as `address:port`, when known. */
+  endpoint: string | null;
+  clusterName: string;
+  datacenter: string;
+  rack: string;
+  tokens: string[];
+  releaseVersion: string;
+  schemaVersion: string;
+  /** Gossip endpoints (`address:port`) by state, as this node sees them. */
+  liveEndpoints: string[];
+  unreachableEndpoints: string[];
+  joiningEndpoints: string[];
+  leavingEndpoints: string[];
+  movingEndpoints: string[];
+  /** Host ID → gossip endpoint for every node in the ring. */
+  hostIdToEndpoint: Record<string, string>;
+  uptimeMs: number;
+}
+
+/** A keyspace and its tables, from the schema tables over CQL. */
+export interface KeyspaceInfo {
+  name: string;
+  replication: Record<string, string>;
+  tables: string[];
+}
+
+export interface CassandraNode {
+  /** Reads the node's status in one round trip; rejects with a typed error when the JVM does not answer. */
+  status(): Promise<NodeStatus>;
+  /** Keyspaces with their tables and replication, read over CQL from system_schema. */
+  keyspaces(): Promise<KeyspaceInfo[]>;
+  /** Releases connections; the node itself is untouched. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+import { Command } from "commander";
+import { loadConfig } from "./config.js";
+import { isAgentError } from "./errors.js";
+import { createLogger } from "./logger.js";
+import { startAgent } from "./main.js";
+
+/** Prints a one-line reason and exits non-zero: what an init container or preStop hook shows. */
+function fail(error: unknown): never {
+  const message = isAgentError(error) || error instanceof Error ? error.message : String(error);
+  process.stderr.write(`cassandra-pod-agent: ${message}\n`);
+  process.exit(isAgentError(error) && error.code === "invalid-configuration" ? 78 : 1);
+}
+
+async function serve(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const agent = await startAgent(config, logger);
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals += 1;
+    logger.info({ signal }, "signal received");
+    if (signals > 1) process.exit(1);
+    // Bound the whole shutdown: a stuck close must not keep the pod in Terminating.
+    setTimeout(() => process.exit(1), config.shutdownTimeoutMs + 2_000).unref();
+    agent.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+}
+
+const program = new Command()
+  .name("cassandra-pod-agent")
+  .description(
+    "Sidecar that makes a Cassandra pod operable: probes, drain, backups, an operator API, metrics.",
+  )
+  .showHelpAfterError();
+
+program
+  .command("serve", { isDefault: true })
+  .description("run the agent's HTTP server (configured by AGENT_* environment variables)")
+  .action(() => serve().catch(fail));
+
+program.parseAsync(process.argv).catch(fail);
