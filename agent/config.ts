@@ -45,7 +45,7 @@ export const configSchema = z.object({
 
 export type AgentConfig = z.infer<typeof configSchema>;
 
-/** Each option's environment variable. The README's table is generated from the same list. */
+/** Each option's environment variable. A unit test checks that the README documents every one. */
 export const ENV_NAMES: Record<keyof AgentConfig, string> = {
   listenHost: "AGENT_LISTEN_HOST",
   port: "AGENT_PORT",

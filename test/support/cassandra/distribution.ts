@@ -77,6 +77,7 @@ export async function ensureDistribution(): Promise<CassandraDistribution> {
     const e = error as { stdout?: string; stderr?: string; message: string };
     throw new Error(
       `fetching Cassandra ${version} from Maven Central failed: ${e.stderr || e.stdout || e.message}`,
+      { cause: error },
     );
   }
   const jars = await readdir(path.join(staging, "lib"));

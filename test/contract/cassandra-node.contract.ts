@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import type { CassandraNode } from "../../agent/cassandra/node.js";
+import { CassandraUnavailableError } from "../../agent/errors.js";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export interface CassandraNodeSubject {
+  /** A running node in NORMAL mode in a one-node cluster. */
+  node: CassandraNode;
+  /** The same kind of node whose JVM cannot be reached. */
+  unreachable: CassandraNode;
+  expected: { clusterName: string; datacenter: string; rack: string };
+}
+
+/**
+ * What every `CassandraNode` must do, run against the fake and against a real Cassandra node so the fake
+ * can never claim what the real one does not do.
+ */
+export function cassandraNodeContract(name: string, subject: () => CassandraNodeSubject): void {
+  describe(`CassandraNode contract: ${name}`, () => {
+    it("reports a NORMAL node with its identity and ring view", async () => {
+      const { node, expected } = subject();
+      const status = await node.status();
+      expect(status.operationMode).toBe("NORMAL");
+      expect(status).toMatchObject({ gossipRunning: true, nativeTransportRunning: true, joined: true });
+      expect(status).toMatchObject({ draining: false, drained: false });
+      expect(status.hostId).toMatch(UUID);
+      expect(status.schemaVersion).toMatch(UUID);
+      expect(status.releaseVersion).toMatch(/^5\.0\.\d+/);
+      expect(status).toMatchObject(expected);
+      expect(status.tokens.length).toBeGreaterThan(0);
+      for (const token of status.tokens) expect(token).toMatch(/^-?\d+$/);
+      expect(status.endpoint).toMatch(/^[\d.]+:\d+$/);
+      expect(status.liveEndpoints).toContain(status.endpoint);
+      expect(status.unreachableEndpoints).toEqual([]);
+      expect(status.hostIdToEndpoint[status.hostId ?? ""]).toBe(status.endpoint);
+      expect(status.uptimeMs).toBeGreaterThan(0);
+    });
+
+    it("lists keyspaces with their tables, sorted", async () => {
+      const keyspaces = await subject().node.keyspaces();
+      const names = keyspaces.map((k) => k.name);
+      expect(names).toEqual([...names].sort());
+      expect(keyspaces.find((k) => k.name === "system_schema")?.tables).toEqual(
+        expect.arrayContaining(["keyspaces", "tables"]),
+      );
+      expect(keyspaces.find((k) => k.name === "system")?.tables).toEqual(
+        expect.arrayContaining(["local", "peers_v2"]),
+      );
+    });
+
+    it("rejects with a retryable CassandraUnavailableError when the JVM cannot be reached", async () => {
+      const { unreachable } = subject();
+      const status = unreachable.status();
+      await expect(status).rejects.toBeInstanceOf(CassandraUnavailableError);
+      await expect(status).rejects.toMatchObject({ retryable: true, code: "cassandra-unavailable" });
+      await expect(unreachable.keyspaces()).rejects.toBeInstanceOf(CassandraUnavailableError);
+    });
+  });
+}

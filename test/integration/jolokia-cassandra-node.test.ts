@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { JolokiaClient } from "../../agent/cassandra/jolokia-client.js";
+import type { JolokiaCassandraNode } from "../../agent/cassandra/jolokia-node.js";
+import { MBEAN } from "../../agent/cassandra/mbeans.js";
+import {
+  CassandraMBeanNotFoundError,
+  CassandraOperationError,
+  CassandraTimeoutError,
+} from "../../agent/errors.js";
+import { cassandraNodeContract } from "../contract/cassandra-node.contract.js";
+import type { CassandraProcess } from "../support/cassandra/cassandra-process.js";
+import { cassandraNodeFor, NOTHING_LISTENS } from "../support/local-agent-node.js";
+import { printLogsOnFailure, sharedCluster } from "../support/shared-nodes.js";
+
+let cassandra: CassandraProcess;
+let node: JolokiaCassandraNode;
+let unreachable: JolokiaCassandraNode;
+
+beforeAll(async () => {
+  [cassandra] = (await sharedCluster("single")) as [CassandraProcess];
+  node = cassandraNodeFor(cassandra.spec);
+  unreachable = cassandraNodeFor(NOTHING_LISTENS, 1_000);
+});
+afterAll(async () => {
+  await node?.close();
+  await unreachable?.close();
+});
+printLogsOnFailure(() => [cassandra]);
+
+cassandraNodeContract("JolokiaCassandraNode on a real Cassandra 5.0 node", () => ({
+  node,
+  unreachable,
+  expected: {
+    clusterName: cassandra.spec.clusterName,
+    datacenter: cassandra.spec.dc,
+    rack: cassandra.spec.rack,
+  },
+}));
+
+describe("JolokiaCassandraNode on a real node", () => {
+  it("sees the node's own address and token as the harness configured them", async () => {
+    const status = await node.status();
+    expect(status.endpoint).toBe(`${cassandra.spec.address}:${cassandra.spec.storagePort}`);
+    expect(status.tokens).toEqual([cassandra.spec.initialToken]);
+  });
+
+  it("reports a hung JVM (SIGSTOP) as a timeout, and answers again after SIGCONT", async () => {
+    const quick = cassandraNodeFor(cassandra.spec, 1_000);
+    cassandra.pause();
+    try {
+      await expect(quick.status()).rejects.toBeInstanceOf(CassandraTimeoutError);
+    } finally {
+      cassandra.resume();
+    }
+    await expect(quick.status()).resolves.toMatchObject({ operationMode: "NORMAL" });
+    await quick.close();
+  });
+
+  it("maps Jolokia's per-entry failures: a missing MBean and a failing operation", async () => {
+    const client = new JolokiaClient({ url: cassandra.jolokiaUrl, timeoutMs: 3_000 });
+    const [missing, failing, fine] = await client.bulk([
+      { type: "read", mbean: "org.apache.cassandra.db:type=NoSuchThing", attribute: "X" },
+      {
+        type: "exec",
+        mbean: MBEAN.storageService,
+        operation: "forceKeyspaceFlush(java.lang.String,[Ljava.lang.String;)",
+        arguments: ["no_such_keyspace", []],
+      },
+      { type: "read", mbean: MBEAN.storageService, attribute: "OperationMode" },
+    ]);
+    expect(missing).toMatchObject({ ok: false });
+    expect(missing?.ok === false && missing.error).toBeInstanceOf(CassandraMBeanNotFoundError);
+    expect(failing?.ok === false && failing.error).toBeInstanceOf(CassandraOperationError);
+    expect(fine).toEqual({ ok: true, value: "NORMAL" });
+  });
+});

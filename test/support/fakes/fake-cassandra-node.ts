@@ -1,0 +1,90 @@
+import { randomUUID } from "node:crypto";
+import type { CassandraNode, KeyspaceInfo, NodeStatus } from "../../../agent/cassandra/node.js";
+import type { AgentError } from "../../../agent/errors.js";
+
+/** A healthy one-node status, shaped like what a real Cassandra 5.0 node reports. */
+export function normalStatus(overrides: Partial<NodeStatus> = {}): NodeStatus {
+  const hostId = overrides.hostId ?? randomUUID();
+  const endpoint = overrides.endpoint ?? "127.0.0.1:7000";
+  return {
+    operationMode: "NORMAL",
+    gossipRunning: true,
+    nativeTransportRunning: true,
+    joined: true,
+    draining: false,
+    drained: false,
+    hostId,
+    endpoint,
+    clusterName: "fake",
+    datacenter: "dc1",
+    rack: "rack1",
+    tokens: ["-9223372036854775808"],
+    releaseVersion: "5.0.8",
+    schemaVersion: randomUUID(),
+    liveEndpoints: [endpoint],
+    unreachableEndpoints: [],
+    joiningEndpoints: [],
+    leavingEndpoints: [],
+    movingEndpoints: [],
+    hostIdToEndpoint: hostId ? { [hostId]: endpoint } : {},
+    uptimeMs: 60_000,
+    ...overrides,
+  };
+}
+
+const SYSTEM_KEYSPACES: KeyspaceInfo[] = [
+  {
+    name: "system",
+    replication: { class: "org.apache.cassandra.locator.LocalStrategy" },
+    tables: ["local", "peers_v2"],
+  },
+  {
+    name: "system_schema",
+    replication: { class: "org.apache.cassandra.locator.LocalStrategy" },
+    tables: ["keyspaces", "tables"],
+  },
+];
+
+/**
+ * An in-memory `CassandraNode` for unit tests. Its state is set directly; `failWith` makes every call
+ * reject as the real node's port would (unreachable, timed out …).
+ */
+export class FakeCassandraNode implements CassandraNode {
+  state: NodeStatus;
+  keyspaceList: KeyspaceInfo[] = [...SYSTEM_KEYSPACES];
+  failure: AgentError | undefined;
+  calls: string[] = [];
+
+  constructor(overrides: Partial<NodeStatus> = {}) {
+    this.state = normalStatus(overrides);
+  }
+
+  failWith(error: AgentError | undefined): this {
+    this.failure = error;
+    return this;
+  }
+
+  set(overrides: Partial<NodeStatus>): this {
+    this.state = { ...this.state, ...overrides };
+    return this;
+  }
+
+  private async answer<T>(call: string, value: () => T): Promise<T> {
+    this.calls.push(call);
+    await Promise.resolve();
+    if (this.failure) throw this.failure;
+    return value();
+  }
+
+  status(): Promise<NodeStatus> {
+    return this.answer("status", () => structuredClone(this.state));
+  }
+
+  keyspaces(): Promise<KeyspaceInfo[]> {
+    return this.answer("keyspaces", () => structuredClone(this.keyspaceList));
+  }
+
+  async close(): Promise<void> {
+    this.calls.push("close");
+  }
+}
