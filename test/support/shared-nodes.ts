@@ -4,7 +4,9 @@ import { LocalCluster } from "./cassandra/local-cluster.js";
 
 /** Handles to the shared clusters started by global setup. */
 export async function sharedCluster(which: "single" | "trio"): Promise<CassandraProcess[]> {
-  return LocalCluster.attach(inject(which));
+  const info = inject(which);
+  if (!info) throw new Error(`the shared "${which}" cluster was not started (CPA_SHARED_CLUSTERS)`);
+  return LocalCluster.attach(info);
 }
 
 /** Prints the tail of each node's system.log when a test of the calling file fails. */
