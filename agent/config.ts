@@ -34,6 +34,15 @@ export const configSchema = z.object({
   cqlUser: z.string().optional(),
   cqlPasswordFile: z.string().optional(),
 
+  /** Probes answer from state polled at this period; a probe request never waits on Cassandra. */
+  probePollPeriodMs: positiveMs.default(1_000),
+  probePollTimeoutMs: positiveMs.default(2_000),
+  /** How long the JVM may stay silent before liveness fails; longer than any GC pause worth surviving. */
+  livenessWindowMs: positiveMs.default(30_000),
+  /** How old the last good status may be while polls time out before readiness stops trusting it. */
+  readinessStaleMs: positiveMs.default(10_000),
+  readinessCqlCheck: bool.default(false),
+
   backupTarget: z.enum(["fs", "s3"]).default("fs"),
   backupDir: z.string().min(1).default("/var/lib/cassandra-pod-agent/backups"),
   s3Bucket: z.string().optional(),
@@ -60,6 +69,11 @@ export const ENV_NAMES: Record<keyof AgentConfig, string> = {
   cqlPort: "AGENT_CQL_PORT",
   cqlUser: "AGENT_CQL_USER",
   cqlPasswordFile: "AGENT_CQL_PASSWORD_FILE",
+  probePollPeriodMs: "AGENT_PROBE_POLL_PERIOD_MS",
+  probePollTimeoutMs: "AGENT_PROBE_POLL_TIMEOUT_MS",
+  livenessWindowMs: "AGENT_LIVENESS_WINDOW_MS",
+  readinessStaleMs: "AGENT_READINESS_STALE_MS",
+  readinessCqlCheck: "AGENT_READINESS_CQL_CHECK",
   backupTarget: "AGENT_BACKUP_TARGET",
   backupDir: "AGENT_BACKUP_DIR",
   s3Bucket: "AGENT_S3_BUCKET",

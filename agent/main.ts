@@ -6,6 +6,7 @@ import type { AgentConfig } from "./config.js";
 import { createLogger, type Logger } from "./logger.js";
 import { readSecretFile } from "./secrets.js";
 import { createApp } from "./server.js";
+import { ProbeService } from "../probes/probe-service.js";
 
 /** A running agent: its HTTP server and how to stop it. */
 export interface RunningAgent {
@@ -40,7 +41,19 @@ export async function startAgent(
     timeoutMs: config.jolokiaTimeoutMs,
   });
   const node = new JolokiaCassandraNode(jolokia, cql);
-  const app = createApp({ logger, node });
+  const probes = new ProbeService(
+    node,
+    {
+      pollPeriodMs: config.probePollPeriodMs,
+      pollTimeoutMs: config.probePollTimeoutMs,
+      livenessWindowMs: config.livenessWindowMs,
+      readinessStaleMs: config.readinessStaleMs,
+      cqlCheck: config.readinessCqlCheck,
+    },
+    logger,
+  );
+  probes.start();
+  const app = createApp({ logger, node, probes });
 
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.listenHost, () => resolve(s));
@@ -66,6 +79,7 @@ export async function startAgent(
       const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
       await closed;
       clearTimeout(timer);
+      await probes.stop();
       await node
         .close()
         .catch((error: unknown) => logger.warn({ err: error }, "closing the CQL session failed"));

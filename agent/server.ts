@@ -6,11 +6,14 @@ import { requestContext } from "./http/request-context.js";
 import type { Logger } from "./logger.js";
 import { healthRouter } from "./routes/health.js";
 import { nodeRouter } from "./routes/node.js";
+import { probesRouter } from "./routes/probes.js";
+import type { ProbeService } from "../probes/probe-service.js";
 
 /** What the HTTP app needs; tests pass fakes, `main.ts` the real adapters. */
 export interface AppDeps {
   logger: Logger;
   node: CassandraNode;
+  probes: ProbeService;
   startedAt?: Date;
 }
 
@@ -22,6 +25,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestContext(deps.logger));
   app.use(express.json({ limit: "64kb" }));
   app.use(healthRouter(deps.startedAt ?? new Date()));
+  app.use(probesRouter(deps.probes));
   app.use(nodeRouter(deps.node));
   app.use((req, _res, next) => next(new NotFoundError(`no route for ${req.method} ${req.path}`)));
   app.use(problemHandler(deps.logger));

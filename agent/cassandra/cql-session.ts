@@ -81,6 +81,16 @@ export class CqlSession {
     }
   }
 
+  /** One cheap local read; rejects with a typed error when CQL does not answer within `timeoutMs`. */
+  async ping(timeoutMs: number): Promise<void> {
+    const client = await this.connected();
+    try {
+      await client.execute("SELECT release_version FROM system.local", [], { readTimeout: timeoutMs });
+    } catch (error) {
+      throw cqlError(error, this.endpoint);
+    }
+  }
+
   async keyspaces(): Promise<KeyspaceInfo[]> {
     const keyspaces = await this.execute("SELECT keyspace_name, replication FROM system_schema.keyspaces");
     const tables = await this.execute("SELECT keyspace_name, table_name FROM system_schema.tables");

@@ -1,7 +1,7 @@
 import type { CqlSession } from "./cql-session.js";
 import type { JolokiaClient } from "./jolokia-client.js";
 import { MBEAN, SNITCH_ATTRIBUTES, STORAGE_SERVICE_STATUS_ATTRIBUTES } from "./mbeans.js";
-import type { CassandraNode, KeyspaceInfo, NodeStatus } from "./node.js";
+import type { CassandraNode, KeyspaceInfo, NodeStatus, StatusOptions } from "./node.js";
 import { parseNodeStatus } from "./status-parser.js";
 
 /** `CassandraNode` over Jolokia (JMX) for state and operations, and CQL for schema. */
@@ -11,12 +11,15 @@ export class JolokiaCassandraNode implements CassandraNode {
     private readonly cql: CqlSession,
   ) {}
 
-  async status(): Promise<NodeStatus> {
-    const [storageService, snitch, runtime] = await this.jolokia.bulk([
-      { type: "read", mbean: MBEAN.storageService, attribute: [...STORAGE_SERVICE_STATUS_ATTRIBUTES] },
-      { type: "read", mbean: MBEAN.endpointSnitchInfo, attribute: [...SNITCH_ATTRIBUTES] },
-      { type: "read", mbean: MBEAN.runtime, attribute: "Uptime" },
-    ]);
+  async status(options: StatusOptions = {}): Promise<NodeStatus> {
+    const [storageService, snitch, runtime] = await this.jolokia.bulk(
+      [
+        { type: "read", mbean: MBEAN.storageService, attribute: [...STORAGE_SERVICE_STATUS_ATTRIBUTES] },
+        { type: "read", mbean: MBEAN.endpointSnitchInfo, attribute: [...SNITCH_ATTRIBUTES] },
+        { type: "read", mbean: MBEAN.runtime, attribute: "Uptime" },
+      ],
+      options.timeoutMs,
+    );
     for (const outcome of [storageService, snitch, runtime]) {
       if (outcome && !outcome.ok) throw outcome.error;
     }
@@ -26,6 +29,22 @@ export class JolokiaCassandraNode implements CassandraNode {
 
   keyspaces(): Promise<KeyspaceInfo[]> {
     return this.cql.keyspaces();
+  }
+
+  cqlPing(timeoutMs: number): Promise<void> {
+    return this.cql.ping(timeoutMs);
+  }
+
+  async stopNativeTransport(): Promise<void> {
+    await this.jolokia.exec(MBEAN.storageService, "stopNativeTransport()");
+  }
+
+  async startNativeTransport(): Promise<void> {
+    await this.jolokia.exec(MBEAN.storageService, "startNativeTransport()");
+  }
+
+  async drain(timeoutMs: number): Promise<void> {
+    await this.jolokia.exec(MBEAN.storageService, "drain()", [], timeoutMs);
   }
 
   async close(): Promise<void> {

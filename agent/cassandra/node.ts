@@ -53,11 +53,26 @@ export interface KeyspaceInfo {
   tables: string[];
 }
 
+export interface StatusOptions {
+  /** Bound on this read; the probe poller uses a shorter one than the API. */
+  timeoutMs?: number;
+}
+
 export interface CassandraNode {
   /** Reads the node's status in one round trip; rejects with a typed error when the JVM does not answer. */
-  status(): Promise<NodeStatus>;
+  status(options?: StatusOptions): Promise<NodeStatus>;
   /** Keyspaces with their tables and replication, read over CQL from system_schema. */
   keyspaces(): Promise<KeyspaceInfo[]>;
+  /** A trivial CQL query against the local node (system.local), for the optional readiness check. */
+  cqlPing(timeoutMs: number): Promise<void>;
+  /** Stops the CQL server so clients move to other nodes; the node stays in the ring. */
+  stopNativeTransport(): Promise<void>;
+  startNativeTransport(): Promise<void>;
+  /**
+   * Calls StorageService.drain(). Cassandra swallows its own drain failures and a second call only logs,
+   * so callers must confirm the result by polling the operation mode for DRAINED.
+   */
+  drain(timeoutMs: number): Promise<void>;
   /** Releases connections; the node itself is untouched. */
   close(): Promise<void>;
 }

@@ -10,6 +10,8 @@ export interface CassandraNodeSubject {
   /** The same kind of node whose JVM cannot be reached. */
   unreachable: CassandraNode;
   expected: { clusterName: string; datacenter: string; rack: string };
+  /** A NORMAL node that the drain tests may drain for good (the real suite starts a throwaway one). */
+  drainable: () => Promise<CassandraNode>;
 }
 
 /**
@@ -47,6 +49,32 @@ export function cassandraNodeContract(name: string, subject: () => CassandraNode
       expect(keyspaces.find((k) => k.name === "system")?.tables).toEqual(
         expect.arrayContaining(["local", "peers_v2"]),
       );
+    });
+
+    it("answers a CQL ping", async () => {
+      await expect(subject().node.cqlPing(5_000)).resolves.toBeUndefined();
+    });
+
+    it("stops and starts the native transport, and the status follows", async () => {
+      const { node } = subject();
+      await node.stopNativeTransport();
+      try {
+        expect((await node.status()).nativeTransportRunning).toBe(false);
+        expect((await node.status()).operationMode).toBe("NORMAL");
+      } finally {
+        await node.startNativeTransport();
+      }
+      expect((await node.status()).nativeTransportRunning).toBe(true);
+    });
+
+    it("drains to DRAINED with gossip and native transport stopped; a second drain is harmless", async () => {
+      const node = await subject().drainable();
+      await node.drain(120_000);
+      const status = await node.status();
+      expect(status).toMatchObject({ operationMode: "DRAINED", drained: true, draining: false });
+      expect(status).toMatchObject({ gossipRunning: false, nativeTransportRunning: false });
+      await expect(node.drain(120_000)).resolves.toBeUndefined();
+      expect((await node.status()).operationMode).toBe("DRAINED");
     });
 
     it("rejects with a retryable CassandraUnavailableError when the JVM cannot be reached", async () => {

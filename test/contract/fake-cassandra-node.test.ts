@@ -6,4 +6,5 @@ cassandraNodeContract("FakeCassandraNode", () => ({
   node: new FakeCassandraNode({ clusterName: "fake" }),
   unreachable: new FakeCassandraNode().failWith(new CassandraUnavailableError("Jolokia is not reachable")),
   expected: { clusterName: "fake", datacenter: "dc1", rack: "rack1" },
+  drainable: async () => Object.assign(new FakeCassandraNode(), { drainDurationMs: 5 }),
 }));

@@ -9,12 +9,14 @@ import {
 } from "../../agent/errors.js";
 import { cassandraNodeContract } from "../contract/cassandra-node.contract.js";
 import type { CassandraProcess } from "../support/cassandra/cassandra-process.js";
+import { LocalCluster } from "../support/cassandra/local-cluster.js";
 import { cassandraNodeFor, NOTHING_LISTENS } from "../support/local-agent-node.js";
 import { printLogsOnFailure, sharedCluster } from "../support/shared-nodes.js";
 
 let cassandra: CassandraProcess;
 let node: JolokiaCassandraNode;
 let unreachable: JolokiaCassandraNode;
+let throwaway: LocalCluster | undefined;
 
 beforeAll(async () => {
   [cassandra] = (await sharedCluster("single")) as [CassandraProcess];
@@ -24,6 +26,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await node?.close();
   await unreachable?.close();
+  await throwaway?.destroy();
 });
 printLogsOnFailure(() => [cassandra]);
 
@@ -34,6 +37,12 @@ cassandraNodeContract("JolokiaCassandraNode on a real Cassandra 5.0 node", () =>
     clusterName: cassandra.spec.clusterName,
     datacenter: cassandra.spec.dc,
     rack: cassandra.spec.rack,
+  },
+  // Draining is for good: a node of its own, stopped after the file.
+  drainable: async () => {
+    throwaway = await LocalCluster.start({ size: 1, name: "drain-contract" });
+    const [spec] = throwaway.info.specs;
+    return cassandraNodeFor(spec ?? cassandra.spec, 10_000);
   },
 }));
 

@@ -1,26 +1,14 @@
-import { Writable } from "node:stream";
 import request from "supertest";
 import { describe, expect, it } from "vitest";
 import { CassandraTimeoutError } from "../../agent/errors.js";
-import { createLogger } from "../../agent/logger.js";
 import { createApp } from "../../agent/server.js";
+import { capturedLogger as capture, fakeDeps } from "../support/app-deps.js";
 import { FakeCassandraNode } from "../support/fakes/fake-cassandra-node.js";
-
-function capture() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
-  return { lines, logger: createLogger("debug", stream) };
-}
 
 describe("createApp", () => {
   it("answers /healthz without touching Cassandra", async () => {
     const node = new FakeCassandraNode().failWith(new CassandraTimeoutError("hung"));
-    const res = await request(createApp({ logger: capture().logger, node })).get("/healthz");
+    const res = await request(createApp(fakeDeps({ node }))).get("/healthz");
     expect(res.status).toBe(200);
     expect(res.body.status).toBe("ok");
     expect(node.calls).toEqual([]);
@@ -28,7 +16,7 @@ describe("createApp", () => {
 
   it("serves the node's status through the port", async () => {
     const node = new FakeCassandraNode({ operationMode: "JOINING" });
-    const res = await request(createApp({ logger: capture().logger, node })).get("/api/v1/node");
+    const res = await request(createApp(fakeDeps({ node }))).get("/api/v1/node");
     expect(res.status).toBe(200);
     expect(res.body.operationMode).toBe("JOINING");
   });
@@ -37,7 +25,7 @@ describe("createApp", () => {
     const node = new FakeCassandraNode().failWith(
       new CassandraTimeoutError("Jolokia did not answer within 5 ms"),
     );
-    const res = await request(createApp({ logger: capture().logger, node })).get("/api/v1/node");
+    const res = await request(createApp(fakeDeps({ node }))).get("/api/v1/node");
     expect(res.status).toBe(504);
     expect(res.headers["content-type"]).toMatch(/^application\/problem\+json/);
     expect(res.body).toMatchObject({
@@ -55,7 +43,9 @@ describe("createApp", () => {
       throw new TypeError("secret internals at Foo.java:12");
     };
     const { lines, logger } = capture();
-    const res = await request(createApp({ logger, node })).get("/api/v1/node").set("X-Request-Id", "req-42");
+    const res = await request(createApp(fakeDeps({ logger, node })))
+      .get("/api/v1/node")
+      .set("X-Request-Id", "req-42");
     expect(res.status).toBe(500);
     expect(JSON.stringify(res.body)).not.toContain("secret internals");
     expect(res.body).toMatchObject({ code: "internal-error", instance: "urn:request:req-42" });
@@ -64,7 +54,7 @@ describe("createApp", () => {
   });
 
   it("answers unknown routes and malformed JSON with problem documents", async () => {
-    const app = createApp({ logger: capture().logger, node: new FakeCassandraNode() });
+    const app = createApp(fakeDeps());
     const missing = await request(app).get("/nope");
     expect(missing.status).toBe(404);
     expect(missing.body.code).toBe("not-found");

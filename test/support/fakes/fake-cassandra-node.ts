@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { CassandraNode, KeyspaceInfo, NodeStatus } from "../../../agent/cassandra/node.js";
-import type { AgentError } from "../../../agent/errors.js";
+import { type AgentError, CassandraUnavailableError } from "../../../agent/errors.js";
 
 /** A healthy one-node status, shaped like what a real Cassandra 5.0 node reports. */
 export function normalStatus(overrides: Partial<NodeStatus> = {}): NodeStatus {
@@ -54,6 +54,7 @@ export class FakeCassandraNode implements CassandraNode {
   keyspaceList: KeyspaceInfo[] = [...SYSTEM_KEYSPACES];
   failure: AgentError | undefined;
   calls: string[] = [];
+  drainDurationMs = 0;
 
   constructor(overrides: Partial<NodeStatus> = {}) {
     this.state = normalStatus(overrides);
@@ -82,6 +83,33 @@ export class FakeCassandraNode implements CassandraNode {
 
   keyspaces(): Promise<KeyspaceInfo[]> {
     return this.answer("keyspaces", () => structuredClone(this.keyspaceList));
+  }
+
+  cqlPing(_timeoutMs: number): Promise<void> {
+    return this.answer("cqlPing", () => {
+      if (!this.state.nativeTransportRunning) throw new CassandraUnavailableError("CQL is not reachable");
+    });
+  }
+
+  stopNativeTransport(): Promise<void> {
+    return this.answer("stopNativeTransport", () => {
+      this.state.nativeTransportRunning = false;
+    });
+  }
+
+  startNativeTransport(): Promise<void> {
+    return this.answer("startNativeTransport", () => {
+      this.state.nativeTransportRunning = true;
+    });
+  }
+
+  /** Like Cassandra: DRAINING while it runs (for `drainDurationMs`), then DRAINED; a second call is a no-op. */
+  async drain(_timeoutMs: number): Promise<void> {
+    await this.answer("drain", () => undefined);
+    if (this.state.operationMode === "DRAINED" || this.state.operationMode === "DRAINING") return;
+    this.set({ operationMode: "DRAINING", draining: true, nativeTransportRunning: false });
+    if (this.drainDurationMs > 0) await new Promise((resolve) => setTimeout(resolve, this.drainDurationMs));
+    this.set({ operationMode: "DRAINED", draining: false, drained: true, gossipRunning: false });
   }
 
   async close(): Promise<void> {
