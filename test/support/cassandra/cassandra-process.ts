@@ -119,7 +119,13 @@ export class CassandraProcess {
   }
 
   private signal(signal: NodeJS.Signals): void {
-    if (this.pid !== undefined && this.isRunning()) process.kill(this.pid, signal);
+    if (this.pid === undefined || !this.isRunning()) return;
+    try {
+      process.kill(this.pid, signal);
+    } catch (error) {
+      // The JVM exited between the check and the signal: nothing left to signal.
+      if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
+    }
   }
 
   /** SIGTERM and wait for the JVM to exit; SIGKILL if it has not after `timeoutMs`. */

@@ -38,7 +38,26 @@ export class LocalCluster {
     return { name: this.name, specs: this.nodes.map((n) => n.spec) };
   }
 
+  /** Starts the cluster: the seed first, then the others in parallel. */
   static async start(options: LocalClusterOptions): Promise<LocalCluster> {
+    const cluster = await LocalCluster.create(options);
+    try {
+      await cluster.startAll();
+    } catch (error) {
+      await cluster.destroy();
+      throw error;
+    }
+    return cluster;
+  }
+
+  async startAll(): Promise<void> {
+    const [seed, ...others] = this.nodes;
+    await seed?.start();
+    await Promise.all(others.map((node) => node.start()));
+  }
+
+  /** Claims addresses, ports and folders without starting anything, so a test can watch the start. */
+  static async create(options: LocalClusterOptions): Promise<LocalCluster> {
     const dist = await ensureDistribution();
     const subnet = await claimSubnet(options.subnet);
     const ownsBase = options.baseDir === undefined;
@@ -70,20 +89,11 @@ export class LocalCluster {
       });
     }
     const nodes = specs.map((spec) => new CassandraProcess(spec, dist));
-    const cluster = new LocalCluster(name, nodes, async () => {
+    return new LocalCluster(name, nodes, async () => {
       stopWatchdog();
       if (ownsBase) await rm(baseDir, { recursive: true, force: true });
       await subnet.release();
     });
-    try {
-      const [seed, ...others] = nodes;
-      await seed?.start();
-      await Promise.all(others.map((node) => node.start()));
-    } catch (error) {
-      await cluster.destroy();
-      throw error;
-    }
-    return cluster;
   }
 
   /** Rebuilds handles in another process from `info`; they adopt the JVMs by their pid files. */
