@@ -4,6 +4,7 @@ import tseslint from "typescript-eslint";
 export default tseslint.config(
   { ignores: ["dist/**", "node_modules/**", ".cache/**", ".local/**", "coverage/**", "eslint.config.js"] },
   js.configs.recommended,
+  { files: ["**/*.mjs"], languageOptions: { globals: { process: "readonly", Buffer: "readonly" } } },
   ...tseslint.configs.recommended,
   {
     files: ["**/*.ts"],

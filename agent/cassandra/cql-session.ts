@@ -1,4 +1,4 @@
-import cassandra from "cassandra-driver";
+import type cassandra from "cassandra-driver";
 import {
   type AgentError,
   CassandraOperationError,
@@ -31,7 +31,8 @@ function cqlError(error: unknown, endpoint: string): AgentError {
 /**
  * A CQL connection to the local node only (an allow-list policy of one host), for what JMX gives poorly:
  * schema and system tables. It connects on first use and starts over after a failed connect, so the agent
- * can start before Cassandra does.
+ * can start before Cassandra does. The driver itself is loaded on first use too: it is a quarter of the
+ * agent's idle memory, and probes and metrics never need it.
  */
 export class CqlSession {
   private client: cassandra.Client | undefined;
@@ -43,8 +44,9 @@ export class CqlSession {
 
   private async connected(): Promise<cassandra.Client> {
     if (this.client) return this.client;
-    const { loadBalancing } = cassandra.policies;
-    const client = new cassandra.Client({
+    const { default: driver } = await import("cassandra-driver");
+    const { loadBalancing } = driver.policies;
+    const client = new driver.Client({
       contactPoints: [this.endpoint],
       policies: {
         loadBalancing: new loadBalancing.AllowListPolicy(new loadBalancing.RoundRobinPolicy(), [
@@ -52,7 +54,7 @@ export class CqlSession {
         ]),
       },
       pooling: {
-        coreConnectionsPerHost: { [cassandra.types.distance.local]: 1, [cassandra.types.distance.remote]: 0 },
+        coreConnectionsPerHost: { [driver.types.distance.local]: 1, [driver.types.distance.remote]: 0 },
       },
       isMetadataSyncEnabled: false,
       socketOptions: { readTimeout: this.options.timeoutMs, connectTimeout: this.options.timeoutMs },
