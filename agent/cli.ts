@@ -4,6 +4,7 @@ import { loadConfig } from "./config.js";
 import { isAgentError } from "./errors.js";
 import { createLogger } from "./logger.js";
 import { startAgent } from "./main.js";
+import { prestop } from "./prestop.js";
 
 /** Prints a one-line reason and exits non-zero: what an init container or preStop hook shows. */
 function fail(error: unknown): never {
@@ -21,8 +22,10 @@ async function serve(): Promise<void> {
     signals += 1;
     logger.info({ signal }, "signal received");
     if (signals > 1) process.exit(1);
-    // Bound the whole shutdown: a stuck close must not keep the pod in Terminating.
-    setTimeout(() => process.exit(1), config.shutdownTimeoutMs + 2_000).unref();
+    // Bound the whole shutdown (a stuck close must not keep the pod in Terminating), leaving room for a
+    // drain in progress: the kubelet sends SIGTERM to every container, and the drain must not be cut short.
+    const drainBudget = agent.drainer.running ? config.drainTimeoutMs : 0;
+    setTimeout(() => process.exit(1), drainBudget + config.shutdownTimeoutMs + 2_000).unref();
     agent.stop().then(
       () => process.exit(0),
       () => process.exit(1),
@@ -43,5 +46,15 @@ program
   .command("serve", { isDefault: true })
   .description("run the agent's HTTP server (configured by AGENT_* environment variables)")
   .action(() => serve().catch(fail));
+
+program
+  .command("prestop")
+  .description("for a pod's preStop hook: ask the local agent to drain Cassandra, wait, exit 0 when drained")
+  .option("--url <url>", "the agent's base URL (default: http://127.0.0.1:$AGENT_PORT)")
+  .action((options: { url?: string }) =>
+    prestop(options).then((line) => {
+      process.stdout.write(`${line}\n`);
+    }, fail),
+  );
 
 program.parseAsync(process.argv).catch(fail);

@@ -43,6 +43,14 @@ export const configSchema = z.object({
   readinessStaleMs: positiveMs.default(10_000),
   readinessCqlCheck: bool.default(false),
 
+  /**
+   * The drain's whole budget. The default fits the manifests' terminationGracePeriodSeconds of 120 with
+   * 30 s to spare for the kubelet's SIGTERM and Cassandra's own shutdown.
+   */
+  drainTimeoutMs: positiveMs.default(90_000),
+  /** Pause after native transport stops, for requests already in flight, before drain() is called. */
+  drainPauseMs: z.coerce.number().int().min(0).default(1_000),
+
   backupTarget: z.enum(["fs", "s3"]).default("fs"),
   backupDir: z.string().min(1).default("/var/lib/cassandra-pod-agent/backups"),
   s3Bucket: z.string().optional(),
@@ -74,6 +82,8 @@ export const ENV_NAMES: Record<keyof AgentConfig, string> = {
   livenessWindowMs: "AGENT_LIVENESS_WINDOW_MS",
   readinessStaleMs: "AGENT_READINESS_STALE_MS",
   readinessCqlCheck: "AGENT_READINESS_CQL_CHECK",
+  drainTimeoutMs: "AGENT_DRAIN_TIMEOUT_MS",
+  drainPauseMs: "AGENT_DRAIN_PAUSE_MS",
   backupTarget: "AGENT_BACKUP_TARGET",
   backupDir: "AGENT_BACKUP_DIR",
   s3Bucket: "AGENT_S3_BUCKET",

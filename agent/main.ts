@@ -7,11 +7,14 @@ import { createLogger, type Logger } from "./logger.js";
 import { readSecretFile } from "./secrets.js";
 import { createApp } from "./server.js";
 import { ProbeService } from "../probes/probe-service.js";
+import { Drainer } from "./operations/drain.js";
 
 /** A running agent: its HTTP server and how to stop it. */
 export interface RunningAgent {
   server: Server;
   port: number;
+  drainer: Drainer;
+  /** Closes the server; a drain in progress is waited for first, never cut short. */
   stop(): Promise<void>;
 }
 
@@ -53,7 +56,13 @@ export async function startAgent(
     logger,
   );
   probes.start();
-  const app = createApp({ logger, node, probes });
+  const drainer = new Drainer(
+    node,
+    probes,
+    { deadlineMs: config.drainTimeoutMs, inFlightPauseMs: config.drainPauseMs },
+    logger,
+  );
+  const app = createApp({ logger, node, probes, drainer });
 
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.listenHost, () => resolve(s));
@@ -73,6 +82,10 @@ export async function startAgent(
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
+      if (drainer.running) {
+        logger.info("agent stopping: waiting for the drain in progress first");
+        await drainer.running.catch(() => undefined);
+      }
       logger.info("agent stopping");
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
@@ -87,5 +100,5 @@ export async function startAgent(
     })();
     return stopping;
   };
-  return { server, port, stop };
+  return { server, port, drainer, stop };
 }

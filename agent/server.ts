@@ -8,12 +8,14 @@ import { healthRouter } from "./routes/health.js";
 import { nodeRouter } from "./routes/node.js";
 import { probesRouter } from "./routes/probes.js";
 import type { ProbeService } from "../probes/probe-service.js";
+import type { Drainer } from "./operations/drain.js";
 
 /** What the HTTP app needs; tests pass fakes, `main.ts` the real adapters. */
 export interface AppDeps {
   logger: Logger;
   node: CassandraNode;
   probes: ProbeService;
+  drainer: Drainer;
   startedAt?: Date;
 }
 
@@ -26,7 +28,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: "64kb" }));
   app.use(healthRouter(deps.startedAt ?? new Date()));
   app.use(probesRouter(deps.probes));
-  app.use(nodeRouter(deps.node));
+  app.use(nodeRouter(deps.node, deps.drainer));
   app.use((req, _res, next) => next(new NotFoundError(`no route for ${req.method} ${req.path}`)));
   app.use(problemHandler(deps.logger));
   return app;

@@ -83,8 +83,14 @@ export class ProbeService {
       if (next.lastOutcome === "answered-not-ready") next.lastAnswerAt = this.now();
     }
     next.lastPollAt = this.now();
-    // Keep a drain request made while this poll was in flight.
-    next.drainRequested = this.observation.drainRequested;
+    // Keep a drain request made while this poll was in flight, unless a new JVM has started since
+    // (the container was restarted while this sidecar lived on): a drain is over once its JVM is gone.
+    const restarted =
+      next.status !== undefined &&
+      this.observation.status !== undefined &&
+      next.status !== this.observation.status &&
+      next.status.uptimeMs < this.observation.status.uptimeMs;
+    next.drainRequested = this.observation.drainRequested && !restarted;
     this.observation = next;
     if (next.lastOutcome !== previous) {
       this.logger?.info(

@@ -2,6 +2,7 @@ import { Writable } from "node:stream";
 import { createLogger } from "../../agent/logger.js";
 import type { AppDeps } from "../../agent/server.js";
 import { ProbeService } from "../../probes/probe-service.js";
+import { Drainer } from "../../agent/operations/drain.js";
 import { FakeCassandraNode } from "./fakes/fake-cassandra-node.js";
 
 /** A logger whose lines are kept in memory, so tests can assert what was (and was not) logged. */
@@ -29,5 +30,8 @@ export function fakeDeps(overrides: Partial<AppDeps> = {}): AppDeps {
       readinessStaleMs: 10_000,
       cqlCheck: false,
     });
-  return { logger, node, probes, ...overrides };
+  const drainer =
+    overrides.drainer ??
+    new Drainer(node, probes, { deadlineMs: 5_000, inFlightPauseMs: 0, pollIntervalMs: 5 }, logger);
+  return { logger, node, probes, drainer, ...overrides };
 }

@@ -72,6 +72,20 @@ describe("ProbeService", () => {
     expect(probes.verdict("readiness").pass).toBe(false);
   });
 
+  it("forgets a drain request once a new JVM has started (the container restarted, the sidecar did not)", async () => {
+    const node = new FakeCassandraNode({ uptimeMs: 600_000 });
+    const probes = service(node);
+    await probes.pollOnce();
+    probes.markDrainRequested();
+    node.set({ uptimeMs: 600_500 });
+    await probes.pollOnce();
+    expect(probes.snapshot().drainRequested).toBe(true);
+    node.set({ uptimeMs: 4_000 });
+    await probes.pollOnce();
+    expect(probes.snapshot().drainRequested).toBe(false);
+    expect(probes.verdict("readiness").pass).toBe(true);
+  });
+
   it("runs the CQL check only when enabled", async () => {
     const node = new FakeCassandraNode();
     await service(node).pollOnce();
