@@ -64,6 +64,8 @@ export async function uploadStream(options: StreamUploadOptions): Promise<Stream
       ...(result.ETag ? { etag: result.ETag } : {}),
     };
   } catch (error) {
+    // Stop reading the source now (an open SSTable, a throttled stream), not when the pipeline notices.
+    options.body.destroy();
     hasher.destroy();
     throw error;
   } finally {

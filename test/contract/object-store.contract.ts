@@ -137,6 +137,26 @@ export function objectStoreContract(name: string, setup: () => Promise<ObjectSto
       expect(await fx.leftovers()).toEqual([]);
     });
 
+    it("stops an aborted put and stores nothing", async () => {
+      const controller = new AbortController();
+      const slow = Readable.from(
+        (async function* () {
+          for (let i = 0; i < 200; i++) {
+            yield randomBytes(64 * 1024);
+            await new Promise((r) => setTimeout(r, 5));
+          }
+        })(),
+      );
+      const put = fx.store.put("ab/Data.db", slow, { size: 200 * 64 * 1024, signal: controller.signal });
+      setTimeout(() => controller.abort(), 50);
+      const error = await put.catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ObjectStoreError);
+      expect((error as ObjectStoreError).retryable).toBe(false);
+      expect(slow.destroyed).toBe(true);
+      expect(await fx.store.head("ab/Data.db")).toBeUndefined();
+      expect(await fx.leftovers()).toEqual([]);
+    });
+
     it("rejects a body shorter than its declared size and stores nothing", async () => {
       const bytes = randomBytes(1000);
       const put = fx.store.put("s/short", chunked(bytes), { size: 1001 });

@@ -107,5 +107,5 @@ describe("S3ObjectStore against a real server", () => {
     const stored = await store.put("Data.db", chunked(bytes), { size: bytes.length });
     await verifyObject(store, stored);
     client.destroy();
-  }, 60_000);
+  }, 120_000);
 });

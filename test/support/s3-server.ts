@@ -1,65 +1,18 @@
-import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
-import { homedir, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { CreateBucketCommand } from "@aws-sdk/client-s3";
 import { createS3Client, type S3ClientOptions } from "../../backup/s3-client.js";
+import { ensureS3Mock, keepCdsArchive, s3MockLaunch } from "./s3mock-install.js";
 
-const run = promisify(execFile);
-
-/**
- * A real S3-compatible server for tests: Adobe S3Mock (Maven Central `com.adobe.testing:s3mock`, the
- * Spring Boot `exec` jar; Apache-2.0). Chosen over moto because it checks `x-amz-checksum-*` values
- * (a wrong SHA-256 gets 400) and reports the composite `…-N` checksum of multipart uploads the way S3
- * does; moto 5.2 accepted a wrong checksum and misreported the multipart one. It starts in ~4–5 s here.
- * Fetched once with Maven into `~/.cache/cassandra-pod-agent/` (no network afterwards).
+/*
+ * A real S3-compatible server for tests: Adobe S3Mock. Chosen over moto because it checks
+ * `x-amz-checksum-*` values (a wrong SHA-256 gets 400) and reports the composite `…-N` checksum of
+ * multipart uploads the way S3 does; moto 5.2 accepted a wrong checksum and reported a multipart
+ * object's checksum differently from S3. It starts in ~5 s here (more when the machine is busy).
  */
-const S3MOCK_VERSION = "4.12.4";
-const CACHE = join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "cassandra-pod-agent", "s3mock");
-const JAR = join(CACHE, `s3mock-${S3MOCK_VERSION}-exec.jar`);
-/** Start-up flags: C1 only and the serial collector start the JVM fastest on 2 cores. */
-const JVM_FLAGS = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx512m"];
-
-/** Downloads the S3Mock jar unless cached. Idempotent; concurrent callers wait for one download. */
-export async function ensureS3Mock(): Promise<string> {
-  if (existsSync(JAR)) return JAR;
-  await mkdir(CACHE, { recursive: true });
-  const lock = `${JAR}.lock`;
-  for (let waited = 0; ; waited += 500) {
-    try {
-      await mkdir(lock);
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      if (existsSync(JAR)) return JAR;
-      if (waited > 300_000) throw new Error(`stale lock ${lock}`, { cause: error });
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-  try {
-    if (!existsSync(JAR)) {
-      const artifact = `com.adobe.testing:s3mock:${S3MOCK_VERSION}:jar:exec`;
-      const plugin = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy";
-      await run("mvn", ["-q", "-B", plugin, `-Dartifact=${artifact}`, `-DoutputDirectory=${CACHE}`], {
-        cwd: CACHE,
-        timeout: 600_000,
-      });
-    }
-  } finally {
-    await rm(lock, { recursive: true, force: true });
-  }
-  return JAR;
-}
-
-/** `setpriv --pdeathsig` (util-linux) kills the server if the test process dies before tearing it down. */
-function launchCommand(args: string[]): [string, string[]] {
-  return existsSync("/usr/bin/setpriv")
-    ? ["/usr/bin/setpriv", ["--pdeathsig", "KILL", "java", ...args]]
-    : ["java", args];
-}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -81,6 +34,7 @@ async function freePort(): Promise<number> {
  */
 export class S3TestServer {
   #child: ChildProcess | undefined;
+  #dumping: string | undefined;
   readonly #buckets = new Set<string>();
   readonly #killOnExit = (): void => void this.#child?.kill("SIGKILL");
 
@@ -121,18 +75,17 @@ export class S3TestServer {
   /** Starts the process and waits until it answers HTTP. */
   async start(): Promise<void> {
     if (this.#child) return;
-    const [command, args] = launchCommand([
-      ...JVM_FLAGS,
-      "-jar",
-      this.jar,
+    const launch = s3MockLaunch(this.jar, [
       "--server.port=0",
       "--server.address=127.0.0.1",
       `--com.adobe.testing.s3mock.httpPort=${this.port}`,
       `--com.adobe.testing.s3mock.store.root=${this.root}`,
       "--com.adobe.testing.s3mock.store.retainFilesOnExit=true",
       "--spring.main.banner-mode=off",
+      "--server.shutdown=immediate",
     ]);
-    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+    this.#dumping = launch.dumping;
+    const child = spawn(launch.command, launch.args, { stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     const keep = (d: Buffer): void => void (output = (output + d.toString()).slice(-4000));
     child.stdout?.on("data", keep);
@@ -150,18 +103,22 @@ export class S3TestServer {
     for (const bucket of this.#buckets) await this.createBucket(bucket);
   }
 
-  /** Stops the process (SIGTERM, SIGKILL after 5 s) and waits for it to exit. */
+  /** Stops the process (SIGTERM, then SIGKILL if it lingers) and waits for it to exit. */
   async stop(): Promise<void> {
     const child = this.#child;
     if (!child) return;
     this.#child = undefined;
     process.removeListener("exit", this.#killOnExit);
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    child.kill("SIGTERM");
-    const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-    await exited;
-    clearTimeout(timer);
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      // Writing the CDS archive on exit takes a few seconds: give it time before forcing.
+      const timer = setTimeout(() => child.kill("SIGKILL"), this.#dumping ? 30_000 : 5_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    await keepCdsArchive(this.#dumping, child.signalCode !== "SIGKILL");
+    this.#dumping = undefined;
   }
 
   /** Stops the server and deletes its data directory. */
