@@ -80,6 +80,14 @@ export function objectStoreContract(name: string, setup: () => Promise<ObjectSto
       await verifyObject(fx.store, stored, { deep: true });
     });
 
+    it("stores an empty object", async () => {
+      const stored = await fx.store.put("e/empty", Readable.from([]), { size: 0 });
+      expect(stored).toMatchObject({ size: 0, sha256: sha256(Buffer.alloc(0)) });
+      expect((await fx.store.head("e/empty"))?.size).toBe(0);
+      expect(await readAll(await fx.store.get("e/empty"))).toHaveLength(0);
+      await verifyObject(fx.store, stored, { deep: true });
+    });
+
     it("reports a missing object as absent on head and NotFoundError on get", async () => {
       expect(await fx.store.head("nope/missing")).toBeUndefined();
       await expect(fx.store.get("nope/missing")).rejects.toBeInstanceOf(NotFoundError);
