@@ -1,5 +1,5 @@
-import { pipeline, type Readable } from "node:stream";
 import { createHash } from "node:crypto";
+import { pipeline, type Readable } from "node:stream";
 import { PutObjectCommand, type PutObjectCommandInput, type S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { HashingStream } from "./hashing-stream.js";
@@ -40,6 +40,10 @@ export interface StreamUploadResult {
  * same size so its composite checksum matches the server's.
  */
 export async function uploadStream(options: StreamUploadOptions): Promise<StreamUploadResult> {
+  if (options.signal?.aborted) {
+    options.body.destroy();
+    throw Object.assign(new Error("upload aborted before it started"), { name: "AbortError" });
+  }
   const partSize = Math.max(options.partSize, Math.ceil(options.size / MAX_PARTS / MIB) * MIB);
   const hasher = new HashingStream(partSize, options.size);
   const limit = options.bandwidthLimit ?? 0;

@@ -163,6 +163,9 @@ export function objectStoreContract(name: string, setup: () => Promise<ObjectSto
       expect(slow.destroyed).toBe(true);
       expect(await fx.store.head("ab/Data.db")).toBeUndefined();
       expect(await fx.leftovers()).toEqual([]);
+      const early = fx.store.put("ab/x", chunked(randomBytes(10)), { size: 10, signal: AbortSignal.abort() });
+      await expect(early).rejects.toBeInstanceOf(ObjectStoreError);
+      expect(await fx.store.head("ab/x")).toBeUndefined();
     });
 
     it("rejects a body shorter than its declared size and stores nothing", async () => {
