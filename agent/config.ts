@@ -58,6 +58,26 @@ export const configSchema = z.object({
   s3Endpoint: z.url({ protocol: /^https?$/ }).optional(),
   s3Region: z.string().default("us-east-1"),
   s3ForcePathStyle: bool.default(false),
+  /** Server-side encryption of uploaded objects; `aws:kms` uses `s3SseKmsKeyId` or the bucket's default key. */
+  s3Sse: z.enum(["none", "AES256", "aws:kms"]).default("none"),
+  s3SseKmsKeyId: z.string().optional(),
+  /** Multipart part size in bytes (S3 minimum 5 MiB). Memory held is about part size × (queue size + 1). */
+  s3PartSize: z.coerce
+    .number()
+    .int()
+    .min(5 * 1024 * 1024)
+    .default(16 * 1024 * 1024),
+  /** Parts uploaded in parallel per object. */
+  s3QueueSize: z.coerce.number().int().min(1).max(16).default(2),
+  /** Attempts per S3 request (SDK backoff with jitter between them) before a transient error surfaces. */
+  s3MaxAttempts: z.coerce.number().int().min(1).max(20).default(5),
+  /**
+   * Send checksums only where S3 requires them (the SDK's `WHEN_REQUIRED`), for S3-compatible stores that
+   * reject the SDK's default checksums. The store then no longer verifies uploads; our SHA-256 remains.
+   */
+  s3ChecksumWhenRequired: bool.default(false),
+  /** Upload bandwidth ceiling in bytes per second; 0 means unlimited. */
+  backupBandwidthLimit: z.coerce.number().int().min(0).default(0),
 });
 
 export type AgentConfig = z.infer<typeof configSchema>;
@@ -91,11 +111,25 @@ export const ENV_NAMES: Record<keyof AgentConfig, string> = {
   s3Endpoint: "AGENT_S3_ENDPOINT",
   s3Region: "AGENT_S3_REGION",
   s3ForcePathStyle: "AGENT_S3_FORCE_PATH_STYLE",
+  s3Sse: "AGENT_S3_SSE",
+  s3SseKmsKeyId: "AGENT_S3_SSE_KMS_KEY_ID",
+  s3PartSize: "AGENT_S3_PART_SIZE",
+  s3QueueSize: "AGENT_S3_QUEUE_SIZE",
+  s3MaxAttempts: "AGENT_S3_MAX_ATTEMPTS",
+  s3ChecksumWhenRequired: "AGENT_S3_CHECKSUM_WHEN_REQUIRED",
+  backupBandwidthLimit: "AGENT_BACKUP_BANDWIDTH_LIMIT",
 };
 
 const withCrossChecks = configSchema.superRefine((config, ctx) => {
   if (config.backupTarget === "s3" && !config.s3Bucket) {
     ctx.addIssue({ code: "custom", path: ["s3Bucket"], message: "is required when AGENT_BACKUP_TARGET=s3" });
+  }
+  if (config.s3SseKmsKeyId && config.s3Sse !== "aws:kms") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["s3SseKmsKeyId"],
+      message: "is only used with AGENT_S3_SSE=aws:kms",
+    });
   }
   if (config.jolokiaUser && !config.jolokiaPasswordFile) {
     ctx.addIssue({
