@@ -161,6 +161,15 @@ export class CassandraProcess {
     return stdout;
   }
 
+  /** Current size of system.log, to read only what a later event writes (see `logSince`). */
+  async logOffset(): Promise<number> {
+    return (await readFile(this.systemLog).catch(() => Buffer.alloc(0))).length;
+  }
+
+  async logSince(offset: number): Promise<string> {
+    return (await readFile(this.systemLog).catch(() => Buffer.alloc(0))).subarray(offset).toString("utf8");
+  }
+
   async logTail(lines = 60): Promise<string> {
     const text = await readFile(this.systemLog, "utf8").catch(() => "(no system.log yet)");
     return `--- tail of ${this.systemLog} ---\n${text.split("\n").slice(-lines).join("\n")}`;
