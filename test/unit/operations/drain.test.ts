@@ -1,0 +1,125 @@
+import request from "supertest";
+import { describe, expect, it } from "vitest";
+import { Drainer } from "../../../agent/operations/drain.js";
+import {
+  CassandraTimeoutError,
+  CassandraUnavailableError,
+  DeadlineExceededError,
+} from "../../../agent/errors.js";
+import { createApp } from "../../../agent/server.js";
+import { ProbeService } from "../../../probes/probe-service.js";
+import { capturedLogger, fakeDeps } from "../../support/app-deps.js";
+import { FakeCassandraNode } from "../../support/fakes/fake-cassandra-node.js";
+
+function setup(node = new FakeCassandraNode(), deadlineMs = 2_000) {
+  const probes = new ProbeService(node, {
+    pollPeriodMs: 1_000,
+    pollTimeoutMs: 100,
+    livenessWindowMs: 5_000,
+    readinessStaleMs: 5_000,
+    cqlCheck: false,
+  });
+  const outcomes: string[] = [];
+  const drainer = new Drainer(
+    node,
+    probes,
+    { deadlineMs, inFlightPauseMs: 10, pollIntervalMs: 5 },
+    capturedLogger().logger,
+    {
+      onFinished: (outcome) => outcomes.push(outcome),
+    },
+  );
+  return { node, probes, drainer, outcomes };
+}
+
+describe("Drainer", () => {
+  it("runs the sequence in order: readiness off, native transport off, pause, drain, DRAINED", async () => {
+    const { node, probes, drainer, outcomes } = setup();
+    await probes.pollOnce();
+    const result = await drainer.drain();
+    expect(result.outcome).toBe("drained");
+    expect(result.steps.map((s) => s.step)).toEqual([
+      "readiness-off",
+      "native-transport-stopped",
+      "in-flight-pause",
+      "drain-called",
+      "drained",
+    ]);
+    expect(node.calls.filter((c) => c !== "status")).toEqual(["stopNativeTransport", "drain"]);
+    expect(probes.verdict("readiness").pass).toBe(false);
+    expect(drainer.state.state).toBe("drained");
+    expect(outcomes).toEqual(["drained"]);
+  });
+
+  it("shares one drain between concurrent callers", async () => {
+    const { node, drainer } = setup(Object.assign(new FakeCassandraNode(), { drainDurationMs: 30 }));
+    const [a, b] = await Promise.all([drainer.drain(), drainer.drain()]);
+    expect(a).toBe(b);
+    expect(node.calls.filter((c) => c === "drain")).toHaveLength(1);
+  });
+
+  it("returns at once on a node that is already DRAINED", async () => {
+    const { node, drainer } = setup(new FakeCassandraNode({ operationMode: "DRAINED", drained: true }));
+    expect((await drainer.drain()).outcome).toBe("already-drained");
+    expect(node.calls).toEqual(["status"]);
+  });
+
+  it("waits for a drain that Cassandra already runs instead of calling drain() again", async () => {
+    const node = new FakeCassandraNode({ operationMode: "DRAINING", draining: true });
+    setTimeout(() => node.set({ operationMode: "DRAINED", drained: true, draining: false }), 30);
+    const { drainer } = setup(node);
+    expect((await drainer.drain()).outcome).toBe("drained");
+    expect(node.calls).not.toContain("drain");
+  });
+
+  it("trusts the operation mode, not drain()'s return: a drain that times out over JMX still completes", async () => {
+    const node = new FakeCassandraNode();
+    node.drain = async () => {
+      node.set({ operationMode: "DRAINING" });
+      setTimeout(() => node.set({ operationMode: "DRAINED" }), 20);
+      throw new CassandraTimeoutError("exec timed out");
+    };
+    expect((await setup(node).drainer.drain()).outcome).toBe("drained");
+  });
+
+  it("gives up at the deadline with a DeadlineExceededError, counted as such", async () => {
+    const node = new FakeCassandraNode();
+    node.drain = async () => {
+      node.set({ operationMode: "DRAINING" });
+    };
+    const { drainer, outcomes } = setup(node, 100);
+    await expect(drainer.drain()).rejects.toBeInstanceOf(DeadlineExceededError);
+    await expect(drainer.drain()).rejects.toThrow(/did not finish within 100 ms \(operation mode DRAINING\)/);
+    expect(outcomes).toEqual(["deadline-exceeded", "deadline-exceeded"]);
+    expect(drainer.state.state).toBe("failed");
+  });
+
+  it("says Cassandra is not running when nothing answers", async () => {
+    const { drainer, outcomes } = setup(
+      new FakeCassandraNode().failWith(new CassandraUnavailableError("ECONNREFUSED")),
+    );
+    await expect(drainer.drain()).rejects.toThrow(/Cassandra is not running, so there is nothing to drain/);
+    expect(outcomes).toEqual(["failed"]);
+  });
+});
+
+describe("POST /api/v1/node/drain", () => {
+  it("answers with the result, and GET /api/v1/node shows the drain state", async () => {
+    const deps = fakeDeps();
+    const app = createApp(deps);
+    const res = await request(app).post("/api/v1/node/drain").send({});
+    expect(res.status).toBe(200);
+    expect(res.body.outcome).toBe("drained");
+    const node = await request(app).get("/api/v1/node");
+    expect(node.body).toMatchObject({ operationMode: "DRAINED", drain: { state: "drained" } });
+  });
+
+  it("answers 503 problem+json when Cassandra is down", async () => {
+    const app = createApp(
+      fakeDeps({ node: new FakeCassandraNode().failWith(new CassandraUnavailableError("refused")) }),
+    );
+    const res = await request(app).post("/api/v1/node/drain").send({});
+    expect(res.status).toBe(503);
+    expect(res.body.code).toBe("cassandra-unavailable");
+  });
+});
