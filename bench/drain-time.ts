@@ -9,7 +9,7 @@ import { LocalCluster } from "../test/support/cassandra/local-cluster.js";
 import type { CassandraProcess } from "../test/support/cassandra/cassandra-process.js";
 import { freePort } from "../test/support/cassandra/local-network.js";
 import { runPrestop } from "../test/support/prestop.js";
-import { spawnAndWait } from "./support.js";
+import { spawnAndWait, runBench } from "./support.js";
 
 const MB = Number(process.env.BENCH_MB ?? 300);
 const CLI = fileURLToPath(new URL("../dist/agent/cli.js", import.meta.url));
@@ -75,7 +75,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(main);

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { LocalCluster } from "../test/support/cassandra/local-cluster.js";
 import { freePort } from "../test/support/cassandra/local-network.js";
-import { rssMb, spawnAndWait } from "./support.js";
+import { rssMb, spawnAndWait, runBench } from "./support.js";
 
 const CLI = fileURLToPath(new URL("../dist/agent/cli.js", import.meta.url));
 
@@ -53,7 +53,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(main);

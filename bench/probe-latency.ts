@@ -6,7 +6,7 @@
 import { fileURLToPath } from "node:url";
 import { LocalCluster } from "../test/support/cassandra/local-cluster.js";
 import { freePort } from "../test/support/cassandra/local-network.js";
-import { constantRate, percentile, spawnAndWait, summary } from "./support.js";
+import { constantRate, percentile, spawnAndWait, summary, runBench } from "./support.js";
 
 const RATE = 500;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
@@ -85,7 +85,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(main);

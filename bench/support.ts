@@ -80,3 +80,11 @@ export function summary(label: string, latencies: number[]): string {
   const f = (n: number) => n.toFixed(2).padStart(7);
   return `${label.padEnd(34)} n=${String(sorted.length).padStart(5)}  p50=${f(percentile(sorted, 50))} ms  p99=${f(percentile(sorted, 99))} ms  max=${f(sorted.at(-1) ?? NaN)} ms`;
 }
+
+/** Runs a benchmark's main function, printing any failure and exiting non-zero. */
+export function runBench(main: () => Promise<void>): void {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

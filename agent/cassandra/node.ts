@@ -4,18 +4,21 @@
  * `FakeCassandraNode`. Both pass the same contract suite.
  */
 
-/** StorageService's operation mode. Cassandra 5.0 adds JOINING_FAILED and DECOMMISSION_FAILED to the classic set. */
-export type OperationMode =
-  | "STARTING"
-  | "NORMAL"
-  | "JOINING"
-  | "JOINING_FAILED"
-  | "LEAVING"
-  | "DECOMMISSIONED"
-  | "DECOMMISSION_FAILED"
-  | "MOVING"
-  | "DRAINING"
-  | "DRAINED";
+/** StorageService's operation modes. Cassandra 5.0 adds JOINING_FAILED and DECOMMISSION_FAILED to the classic set. */
+export const OPERATION_MODES = [
+  "STARTING",
+  "NORMAL",
+  "JOINING",
+  "JOINING_FAILED",
+  "LEAVING",
+  "DECOMMISSIONED",
+  "DECOMMISSION_FAILED",
+  "MOVING",
+  "DRAINING",
+  "DRAINED",
+] as const;
+
+export type OperationMode = (typeof OPERATION_MODES)[number];
 
 /** A point-in-time view of the local node and what its gossip knows of the ring. */
 export interface NodeStatus {

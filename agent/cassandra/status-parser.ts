@@ -1,19 +1,6 @@
 import { z } from "zod";
 import { CassandraOperationError } from "../errors.js";
-import type { NodeStatus, OperationMode } from "./node.js";
-
-const OPERATION_MODES = [
-  "STARTING",
-  "NORMAL",
-  "JOINING",
-  "JOINING_FAILED",
-  "LEAVING",
-  "DECOMMISSIONED",
-  "DECOMMISSION_FAILED",
-  "MOVING",
-  "DRAINING",
-  "DRAINED",
-] as const satisfies readonly OperationMode[];
+import { OPERATION_MODES, type NodeStatus } from "./node.js";
 
 const endpoints = z
   .array(z.string())

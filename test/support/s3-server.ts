@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateBucketCommand } from "@aws-sdk/client-s3";
 import { createS3Client, type S3ClientOptions } from "../../backup/s3-client.js";
+import { freePort } from "./free-port.js";
 import { ensureS3Mock, keepCdsArchive, s3MockLaunch } from "./s3mock-install.js";
 
 /*
@@ -13,19 +13,6 @@ import { ensureS3Mock, keepCdsArchive, s3MockLaunch } from "./s3mock-install.js"
  * multipart uploads the way S3 does; moto 5.2 accepted a wrong checksum and reported a multipart
  * object's checksum differently from S3. It starts in ~5 s here (more when the machine is busy).
  */
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
-}
 
 /**
  * A running test server on a free loopback port. `stop` and `start` may be called repeatedly (the outage

@@ -5,21 +5,13 @@ import { connect } from "node:net";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
+import { processAlive } from "../process-alive.js";
 import type { CassandraDistribution } from "./distribution.js";
 import { daemonArgs, nodetoolArgs } from "./jvm-options.js";
 import { logDir, writeNodeFiles, type NodeSpec } from "./node-spec.js";
 
 const run = promisify(execFile);
 const JAVA = process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, "bin", "java") : "java";
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function portOpen(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -64,7 +56,7 @@ export class CassandraProcess {
   /** Reattaches to a JVM started by another process of this run, if its pid file names a live one. */
   async adopt(): Promise<this> {
     const pid = Number(await readFile(this.pidFile, "utf8").catch(() => ""));
-    if (pid > 0 && alive(pid)) {
+    if (pid > 0 && processAlive(pid)) {
       this.pid = pid;
       this.exited = false;
     }
@@ -73,7 +65,7 @@ export class CassandraProcess {
 
   isRunning(): boolean {
     if (this.child) return !this.exited;
-    return this.pid !== undefined && alive(this.pid);
+    return this.pid !== undefined && processAlive(this.pid);
   }
 
   /** Starts the JVM and resolves once the node serves CQL; a failed start rejects with the log's tail. */

@@ -1,31 +1,10 @@
 import { spawn } from "node:child_process";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import path from "node:path";
+import { processAlive } from "../process-alive.js";
 import { cacheDir } from "./distribution.js";
 
-/** A free TCP port on 127.0.0.1, for JMX (which binds there whatever the node's address). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { freePort } from "../free-port.js";
 
 /**
  * Claims a loopback /24 (127.0.X.0) for one cluster, so that several clusters, test runs and `npm start`
@@ -44,7 +23,7 @@ export async function claimSubnet(
       await mkdir(dir);
     } catch {
       const owner = Number(await readFile(path.join(dir, "owner"), "utf8").catch(() => "0"));
-      if (owner > 0 && alive(owner)) continue;
+      if (owner > 0 && processAlive(owner)) continue;
       await rm(dir, { recursive: true, force: true });
       try {
         await mkdir(dir);

@@ -1,23 +1,12 @@
 import { describe, expect, it } from "vitest";
-import type { NodeStatus, OperationMode } from "../../../agent/cassandra/node.js";
+import { OPERATION_MODES, type NodeStatus } from "../../../agent/cassandra/node.js";
 import { assessLiveness, assessReadiness, assessStartup } from "../../../probes/assess.js";
 import { emptyObservation, type Observation, type PollOutcome } from "../../../probes/observation.js";
 import { normalStatus } from "../../support/fakes/fake-cassandra-node.js";
 
 const T = { livenessWindowMs: 30_000, readinessStaleMs: 10_000 };
 const NOW = 1_000_000;
-const MODES: OperationMode[] = [
-  "STARTING",
-  "NORMAL",
-  "JOINING",
-  "JOINING_FAILED",
-  "LEAVING",
-  "DECOMMISSIONED",
-  "DECOMMISSION_FAILED",
-  "MOVING",
-  "DRAINING",
-  "DRAINED",
-];
+const MODES = OPERATION_MODES;
 
 function observed(overrides: Partial<Observation> = {}, status = normalStatus()): Observation {
   return {
