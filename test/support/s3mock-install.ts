@@ -1,9 +1,9 @@
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rename, rm } from "node:fs/promises";
-import { homedir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { cacheDir } from "./cassandra/distribution.js";
 
 const run = promisify(execFile);
 
@@ -13,7 +13,7 @@ const run = promisify(execFile);
  * later runs need no network.
  */
 const S3MOCK_VERSION = "4.12.4";
-const CACHE = join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "cassandra-pod-agent", "s3mock");
+const CACHE = join(cacheDir(), "s3mock");
 const JAR = join(CACHE, `s3mock-${S3MOCK_VERSION}-exec.jar`);
 /** Start-up flags: C1 only and the serial collector start the JVM fastest on 2 cores. */
 const JVM_FLAGS = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx512m"];
