@@ -50,6 +50,13 @@ export class ConflictError extends AgentError {
   readonly title = "Conflicting operation";
 }
 
+/** The API cannot authenticate anyone right now: no token configured, or the token file is unreadable. */
+export class ApiUnavailableError extends AgentError {
+  readonly code = "api-unavailable";
+  readonly status = 503;
+  readonly title = "The API is not available";
+}
+
 /** Cassandra's JVM did not answer: connection refused, reset, or nothing listening. */
 export class CassandraUnavailableError extends AgentError {
   readonly code = "cassandra-unavailable";

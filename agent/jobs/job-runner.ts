@@ -58,8 +58,13 @@ export class JobRunner {
 
   /** Loads earlier records; any left `queued` or `running` by a previous process becomes `interrupted`. */
   static async open(options: JobRunnerOptions): Promise<JobRunner> {
+    return JobRunner.restore(options, await options.store.loadAll());
+  }
+
+  /** Builds a runner over records already loaded (none for a fresh in-memory runner). */
+  static restore(options: JobRunnerOptions, records: JobRecord[] = []): JobRunner {
     const runner = new JobRunner(options);
-    for (const record of await options.store.loadAll()) {
+    for (const record of records) {
       const recovered = FINISHED_STATES.has(record.state) ? record : interrupted(record, runner.stamp());
       if (recovered !== record) runner.persist(recovered);
       runner.adopt(recovered);
