@@ -9,7 +9,7 @@ import { createApp } from "./server.js";
 import { FileToken, type ApiAuth } from "./http/auth.js";
 import { listen } from "./http/listen.js";
 import { JobRunner } from "./jobs/job-runner.js";
-import { FileJobStore } from "./jobs/job-store.js";
+import { FileJobStore, MemoryJobStore } from "./jobs/job-store.js";
 import { agentVersion } from "./version.js";
 
 /** A running agent: its HTTP server and how to stop it. */
@@ -38,6 +38,22 @@ export function apiAuthFrom(config: AgentConfig, logger: Logger): ApiAuth {
   return { mode: "unconfigured" };
 }
 
+/**
+ * Job records on disk under AGENT_STATE_DIR; if that cannot be used the agent still starts (probes must keep
+ * answering) with records in memory only, and says so.
+ */
+async function openJobs(config: AgentConfig, logger: Logger): Promise<JobRunner> {
+  try {
+    return await JobRunner.open({ store: new FileJobStore(config.stateDir, logger), logger });
+  } catch (error) {
+    logger.error(
+      { err: error, stateDir: config.stateDir },
+      "job records cannot be kept on disk; keeping them in memory",
+    );
+    return JobRunner.restore({ store: new MemoryJobStore(), logger });
+  }
+}
+
 /** The composition root: config → adapters → HTTP server. Signals are wired by the CLI, not here. */
 export async function startAgent(
   config: AgentConfig,
@@ -58,7 +74,7 @@ export async function startAgent(
     timeoutMs: config.jolokiaTimeoutMs,
   });
   const node = new JolokiaCassandraNode(jolokia, cql);
-  const jobs = await JobRunner.open({ store: new FileJobStore(config.stateDir, logger), logger });
+  const jobs = await openJobs(config, logger);
   // Drain (agent/operations/drain.ts) submits through the same `jobs`, as an exclusive "drain" job.
   const app = createApp({ logger, node, jobs, auth: apiAuthFrom(config, logger), version: agentVersion() });
   const server = await listen(app, config);

@@ -3,7 +3,9 @@ import type { CassandraNode } from "../cassandra/node.js";
 import { ApiRegistry, ok } from "../http/api-route.js";
 import { openApiDocument } from "../http/openapi.js";
 import type { JobRunner } from "../jobs/job-runner.js";
+import { registerActivityRoutes } from "./activity.js";
 import { registerJobRoutes } from "./jobs.js";
+import { registerOperationRoutes } from "./operations.js";
 import { registerNodeRoutes } from "./node.js";
 
 export interface ApiDeps {
@@ -19,6 +21,8 @@ export interface ApiDeps {
 export function apiRouter(deps: ApiDeps): Router {
   const api = new ApiRegistry();
   registerNodeRoutes(api, deps.node);
+  registerActivityRoutes(api, deps.node);
+  registerOperationRoutes(api, deps.node, deps.jobs);
   registerJobRoutes(api, deps.jobs);
   let document: Record<string, unknown> | undefined;
   api.route(

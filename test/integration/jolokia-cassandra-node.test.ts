@@ -7,6 +7,7 @@ import {
   CassandraOperationError,
   CassandraTimeoutError,
 } from "../../agent/errors.js";
+import { cassandraNodeViewsContract } from "../contract/cassandra-node-views.contract.js";
 import { cassandraNodeContract } from "../contract/cassandra-node.contract.js";
 import type { CassandraProcess } from "../support/cassandra/cassandra-process.js";
 import { cassandraNodeFor, NOTHING_LISTENS } from "../support/local-agent-node.js";
@@ -28,6 +29,16 @@ afterAll(async () => {
 printLogsOnFailure(() => [cassandra]);
 
 cassandraNodeContract("JolokiaCassandraNode on a real Cassandra 5.0 node", () => ({
+  node,
+  unreachable,
+  expected: {
+    clusterName: cassandra.spec.clusterName,
+    datacenter: cassandra.spec.dc,
+    rack: cassandra.spec.rack,
+  },
+}));
+
+cassandraNodeViewsContract("JolokiaCassandraNode on a real Cassandra 5.0 node", () => ({
   node,
   unreachable,
   expected: {

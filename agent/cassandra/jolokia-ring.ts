@@ -1,0 +1,131 @@
+import { z } from "zod";
+import { CassandraOperationError } from "../errors.js";
+import type { JolokiaClient } from "./jolokia-client.js";
+import { MBEAN } from "./mbeans.js";
+import type { RingEndpoint, RingView } from "./views.js";
+
+const RING_ATTRIBUTES = [
+  "LiveNodesWithPort",
+  "UnreachableNodesWithPort",
+  "JoiningNodesWithPort",
+  "LeavingNodesWithPort",
+  "MovingNodesWithPort",
+  "LoadMapWithPort",
+  "HostIdToEndpointWithPort",
+  "TokenToEndpointWithPortMap",
+  "OwnershipWithPort",
+] as const;
+
+const list = z
+  .array(z.string())
+  .nullable()
+  .transform((v) => v ?? []);
+const map = <T extends z.ZodType>(value: T) =>
+  z
+    .record(z.string(), value)
+    .nullable()
+    .transform((v) => v ?? {});
+
+const ringSchema = z.object({
+  LiveNodesWithPort: list,
+  UnreachableNodesWithPort: list,
+  JoiningNodesWithPort: list,
+  LeavingNodesWithPort: list,
+  MovingNodesWithPort: list,
+  LoadMapWithPort: map(z.string()),
+  HostIdToEndpointWithPort: map(z.string()),
+  TokenToEndpointWithPortMap: map(z.string()),
+  OwnershipWithPort: map(z.coerce.number()),
+});
+type RingAttributes = z.infer<typeof ringSchema>;
+
+/** JMX renders endpoints as `/1.2.3.4:7000` or `host/1.2.3.4:7000` in some maps; we use `1.2.3.4:7000`. */
+export function endpointKey(raw: string): string {
+  const slash = raw.lastIndexOf("/");
+  return slash >= 0 ? raw.slice(slash + 1) : raw;
+}
+
+const normalise = <T>(m: Record<string, T>) =>
+  Object.fromEntries(Object.entries(m).map(([k, v]) => [endpointKey(k), v]));
+
+function addressOf(endpoint: string): string {
+  const colon = endpoint.lastIndexOf(":");
+  return (colon > 0 ? endpoint.slice(0, colon) : endpoint).replace(/^\[|\]$/g, "");
+}
+
+function stateOf(endpoint: string, a: RingAttributes): RingEndpoint["state"] {
+  if (a.LeavingNodesWithPort.includes(endpoint)) return "leaving";
+  if (a.JoiningNodesWithPort.includes(endpoint)) return "joining";
+  if (a.MovingNodesWithPort.includes(endpoint)) return "moving";
+  return "normal";
+}
+
+/**
+ * Reads the ring the way `nodetool status` assembles it: StorageService's maps for load, host IDs, tokens
+ * and ownership (effective for a keyspace when Cassandra can compute it, else raw), the failure detector for
+ * up/down, and the snitch for each endpoint's DC and rack (a second round trip, one exec per endpoint).
+ */
+export async function readRing(jolokia: JolokiaClient, keyspace: string | null): Promise<RingView> {
+  const [attributes, simpleStates, effective] = await jolokia.bulk([
+    { type: "read", mbean: MBEAN.storageService, attribute: [...RING_ATTRIBUTES] },
+    { type: "read", mbean: MBEAN.failureDetector, attribute: "SimpleStatesWithPort" },
+    {
+      type: "exec",
+      mbean: MBEAN.storageService,
+      operation: "effectiveOwnershipWithPort",
+      arguments: [keyspace],
+    },
+  ]);
+  if (!attributes?.ok) throw attributes?.error ?? new CassandraOperationError("no ring answer");
+  if (!simpleStates?.ok)
+    throw simpleStates?.error ?? new CassandraOperationError("no failure detector answer");
+  const parsed = ringSchema.safeParse(attributes.value);
+  if (!parsed.success) throw new CassandraOperationError("unexpected StorageService ring answer");
+  const a = parsed.data;
+  // A named keyspace that does not exist is the caller's mistake; for all keyspaces fall back like nodetool.
+  if (keyspace !== null && !effective?.ok)
+    throw effective?.error ?? new CassandraOperationError("no ownership");
+  const ownership = normalise(
+    effective?.ok
+      ? z.record(z.string(), z.coerce.number()).parse(effective.value ?? {})
+      : a.OwnershipWithPort,
+  );
+  const states = normalise(z.record(z.string(), z.string()).parse(simpleStates.value ?? {}));
+  const hostIds = Object.fromEntries(
+    Object.entries(a.HostIdToEndpointWithPort).map(([id, e]) => [endpointKey(e), id]),
+  );
+  const tokens: Record<string, string[]> = {};
+  for (const [token, endpoint] of Object.entries(a.TokenToEndpointWithPortMap)) {
+    (tokens[endpointKey(endpoint)] ??= []).push(token);
+  }
+  const endpoints = [
+    ...new Set([...Object.keys(tokens), ...Object.keys(hostIds), ...a.JoiningNodesWithPort.map(endpointKey)]),
+  ].sort();
+  const placement = await jolokia.bulk(
+    endpoints.flatMap((e) => [
+      { type: "exec" as const, mbean: MBEAN.endpointSnitchInfo, operation: "getDatacenter", arguments: [e] },
+      { type: "exec" as const, mbean: MBEAN.endpointSnitchInfo, operation: "getRack", arguments: [e] },
+    ]),
+  );
+  const text = (i: number) => {
+    const outcome = placement[i];
+    return outcome?.ok ? String(outcome.value) : "unknown";
+  };
+  const loads = normalise(a.LoadMapWithPort);
+  return {
+    keyspace,
+    effectiveOwnership: Boolean(effective?.ok),
+    endpoints: endpoints.map((endpoint, i) => ({
+      endpoint,
+      address: addressOf(endpoint),
+      hostId: hostIds[endpoint] ?? null,
+      datacenter: text(2 * i),
+      rack: text(2 * i + 1),
+      status: a.LiveNodesWithPort.includes(endpoint) || states[endpoint] === "UP" ? "up" : "down",
+      state: stateOf(endpoint, a),
+      load: loads[endpoint] ?? null,
+      ownership: ownership[endpoint] ?? null,
+      tokens: (tokens[endpoint] ?? []).sort((x, y) => (BigInt(x) < BigInt(y) ? -1 : 1)),
+    })),
+  };
+}
