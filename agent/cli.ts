@@ -4,6 +4,7 @@ import { loadConfig } from "./config.js";
 import { isAgentError } from "./errors.js";
 import { createLogger } from "./logger.js";
 import { startAgent } from "./main.js";
+import { registerClusterCommands } from "./client/cluster-cli.js";
 
 /** Prints a one-line reason and exits non-zero: what an init container or preStop hook shows. */
 function fail(error: unknown): never {
@@ -43,5 +44,7 @@ program
   .command("serve", { isDefault: true })
   .description("run the agent's HTTP server (configured by AGENT_* environment variables)")
   .action(() => serve().catch(fail));
+
+registerClusterCommands(program, (work) => void work().catch(fail));
 
 program.parseAsync(process.argv).catch(fail);
