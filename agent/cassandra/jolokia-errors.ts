@@ -34,7 +34,11 @@ export function entryError(entry: JolokiaEntryError, what: string): AgentError {
   const message = `${what}: ${entry.error ?? type}`;
   if (entry.status === 404 || NOT_FOUND_TYPES.has(type)) return new CassandraMBeanNotFoundError(message);
   if (REJECTED_TYPES.has(type)) return new CassandraRejectedError(message);
-  return new CassandraOperationError(message, { details: { jmxStatus: entry.status, errorType: type } });
+  // The exception class stays in the log (cause), never in the problem document.
+  return new CassandraOperationError(message, {
+    details: { jmxStatus: entry.status },
+    cause: { errorType: type },
+  });
 }
 
 /** Maps a thrown transport failure (fetch error, abort, non-200 Response) to a typed error. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CassandraOperationError } from "../errors.js";
+import { CassandraOperationError, CassandraRejectedError } from "../errors.js";
 import type { JolokiaClient } from "./jolokia-client.js";
 import { MBEAN } from "./mbeans.js";
 import type { RingEndpoint, RingView } from "./views.js";
@@ -83,8 +83,15 @@ export async function readRing(jolokia: JolokiaClient, keyspace: string | null):
   if (!parsed.success) throw new CassandraOperationError("unexpected StorageService ring answer");
   const a = parsed.data;
   // A named keyspace that does not exist is the caller's mistake; for all keyspaces fall back like nodetool.
-  if (keyspace !== null && !effective?.ok)
-    throw effective?.error ?? new CassandraOperationError("no ownership");
+  // Cassandra refuses effective ownership for a LocalStrategy keyspace (IllegalStateException): also a 4xx.
+  if (keyspace !== null && !effective?.ok) {
+    const cause = effective?.error;
+    throw cause instanceof CassandraRejectedError
+      ? cause
+      : new CassandraRejectedError(
+          `no effective ownership for keyspace ${keyspace}: ${cause?.message ?? "no answer"}`,
+        );
+  }
   const ownership = normalise(
     effective?.ok
       ? z.record(z.string(), z.coerce.number()).parse(effective.value ?? {})

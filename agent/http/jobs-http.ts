@@ -21,14 +21,14 @@ export const ACCEPTED: Record<number, ResponseSpec> = {
  * Submits a job for an HTTP request and answers 202 with its ID and Location. The request's
  * `Idempotency-Key` header, when present, makes a retried request return the job the first one created.
  */
-export function submitJob(
+export async function submitJob(
   jobs: JobRunner,
   req: Request,
   submission: Omit<JobSubmission, "idempotencyKey">,
-): Reply {
+): Promise<Reply> {
   const header = req.get("idempotency-key");
   const key = header === undefined ? undefined : parsePart(idempotencyKey, header, "headers.idempotency-key");
-  const { job, reused } = jobs.submit({
+  const { job, reused } = await jobs.submit({
     ...submission,
     ...(key === undefined ? {} : { idempotencyKey: key }),
   });

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { ConflictError, isAgentError, NotFoundError } from "../errors.js";
+import { ConflictError, isAgentError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import {
   FINISHED_STATES,
@@ -11,6 +11,7 @@ import {
 } from "./job.js";
 import { interrupted, jobErrorOf, sameRequest } from "./job-records.js";
 import type { JobStore } from "./job-store.js";
+import { type JobEntry, JobTable } from "./job-table.js";
 
 export interface JobRunnerOptions {
   store: JobStore;
@@ -20,14 +21,6 @@ export interface JobRunnerOptions {
   /** Finished records kept (memory and disk); the oldest beyond this are pruned. */
   keep?: number;
   now?: () => Date;
-}
-
-interface Entry {
-  record: JobRecord;
-  run?: JobSubmission["run"];
-  abort: AbortController;
-  done: Promise<JobRecord>;
-  settle: (record: JobRecord) => void;
 }
 
 /** The answer to a submission: the job, and whether an earlier request with the same key created it. */
@@ -42,8 +35,7 @@ export interface Submitted {
  * that the next process can tell what a restart cut off. Drain, backup and restore submit through here.
  */
 export class JobRunner {
-  private readonly entries = new Map<string, Entry>();
-  private readonly byKey = new Map<string, string>();
+  private readonly table = new JobTable();
   private readonly queue: string[] = [];
   private running = 0;
   private readonly maxConcurrent: number;
@@ -67,15 +59,19 @@ export class JobRunner {
     for (const record of records) {
       const recovered = FINISHED_STATES.has(record.state) ? record : interrupted(record, runner.stamp());
       if (recovered !== record) runner.persist(recovered);
-      runner.adopt(recovered);
+      runner.table.add(recovered);
     }
     return runner;
   }
 
-  /** Queues a job, or returns the job an earlier request with the same idempotency key created. */
-  submit(submission: JobSubmission): Submitted {
+  /**
+   * Queues a job, or returns the job an earlier request with the same idempotency key created. Resolves once
+   * the queued record is on disk, so a job a caller was told about survives an agent crash (as
+   * `interrupted`). The conflict checks run synchronously, before anything is awaited.
+   */
+  async submit(submission: JobSubmission): Promise<Submitted> {
     const key = submission.idempotencyKey;
-    const earlier = key === undefined ? undefined : this.entries.get(this.byKey.get(key) ?? "");
+    const earlier = this.table.byIdempotencyKey(key);
     if (earlier) {
       if (!sameRequest(earlier.record, submission)) {
         throw new ConflictError(
@@ -97,38 +93,32 @@ export class JobRunner {
       createdAt: at,
       updatedAt: at,
     };
-    const entry = this.adopt(record, submission.run);
-    this.persist(record);
-    this.queue.push(record.id);
-    const queued = structuredClone(entry.record);
+    const entry = this.table.add(record, submission.run);
+    const queued = structuredClone(record);
+    try {
+      await this.options.store.save(structuredClone(record));
+    } catch (error) {
+      this.table.remove(record.id);
+      throw error;
+    }
+    if (entry.record.state === "queued") this.queue.push(record.id);
     this.pump();
     this.prune();
     return { job: queued, reused: false };
   }
 
   get(id: string): JobRecord {
-    const entry = this.entries.get(id);
-    if (!entry) throw new NotFoundError(`no job with ID ${id}`);
-    return structuredClone(entry.record);
+    return structuredClone(this.table.entry(id).record);
   }
 
   /** Recent jobs, newest first. */
   list(filter: { state?: JobState; type?: string; limit?: number } = {}): JobRecord[] {
-    return [...this.entries.values()]
-      .map((e) => e.record)
-      .filter((r) => (filter.state ? r.state === filter.state : true))
-      .filter((r) => (filter.type ? r.type === filter.type : true))
-      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
-      .slice(0, filter.limit ?? 50)
-      .map((r) => structuredClone(r));
+    return this.table.list(filter);
   }
 
   /** The running exclusive job, if any: what a probe or drain may want to know. */
   activeExclusive(): JobRecord | undefined {
-    const active = [...this.entries.values()].find(
-      (e) => e.record.exclusive && !FINISHED_STATES.has(e.record.state),
-    );
-    return active && structuredClone(active.record);
+    return this.table.activeExclusive();
   }
 
   /**
@@ -136,8 +126,7 @@ export class JobRunner {
    * `cancelled` only if its body honours that (a JMX call already under way in Cassandra may not stop).
    */
   cancel(id: string): JobRecord {
-    const entry = this.entries.get(id);
-    if (!entry) throw new NotFoundError(`no job with ID ${id}`);
+    const entry = this.table.entry(id);
     if (FINISHED_STATES.has(entry.record.state)) {
       throw new ConflictError(`job ${id} has already finished (${entry.record.state})`);
     }
@@ -151,9 +140,7 @@ export class JobRunner {
 
   /** Resolves when the job has finished (at once for a finished one). */
   async wait(id: string): Promise<JobRecord> {
-    const entry = this.entries.get(id);
-    if (!entry) throw new NotFoundError(`no job with ID ${id}`);
-    return structuredClone(await entry.done);
+    return structuredClone(await this.table.entry(id).done);
   }
 
   private refuseIfExclusiveActive(type: string): void {
@@ -165,25 +152,14 @@ export class JobRunner {
     );
   }
 
-  private adopt(record: JobRecord, run?: JobSubmission["run"]): Entry {
-    let settle: (record: JobRecord) => void = () => undefined;
-    const done = new Promise<JobRecord>((resolve) => (settle = resolve));
-    const entry: Entry = { record, abort: new AbortController(), done, settle };
-    if (run) entry.run = run;
-    if (FINISHED_STATES.has(record.state)) settle(record);
-    this.entries.set(record.id, entry);
-    if (record.idempotencyKey !== undefined) this.byKey.set(record.idempotencyKey, record.id);
-    return entry;
-  }
-
   private pump(): void {
     while (this.running < this.maxConcurrent && this.queue.length > 0) {
-      const entry = this.entries.get(this.queue.shift() ?? "");
+      const entry = this.table.find(this.queue.shift() ?? "");
       if (entry?.record.state === "queued") this.start(entry);
     }
   }
 
-  private start(entry: Entry): void {
+  private start(entry: JobEntry): void {
     this.running += 1;
     const record = entry.record;
     const at = this.stamp();
@@ -216,7 +192,7 @@ export class JobRunner {
       });
   }
 
-  private finish(entry: Entry, state: JobState, result?: unknown, error?: JobError): void {
+  private finish(entry: JobEntry, state: JobState, result?: unknown, error?: JobError): void {
     const record = entry.record;
     const at = this.stamp();
     Object.assign(record, { state, finishedAt: at, updatedAt: at });
@@ -229,14 +205,10 @@ export class JobRunner {
   }
 
   private prune(): void {
-    const finished = [...this.entries.values()]
-      .filter((e) => FINISHED_STATES.has(e.record.state))
-      .sort((a, b) => a.record.createdAt.localeCompare(b.record.createdAt));
-    for (const entry of finished.slice(0, Math.max(0, finished.length - this.keep))) {
-      this.entries.delete(entry.record.id);
-      if (entry.record.idempotencyKey !== undefined) this.byKey.delete(entry.record.idempotencyKey);
-      this.options.store.remove(entry.record.id).catch((err: unknown) => {
-        this.options.logger.warn({ err, job: entry.record.id }, "removing an old job record failed");
+    for (const record of this.table.surplus(this.keep)) {
+      this.table.remove(record.id);
+      this.options.store.remove(record.id).catch((err: unknown) => {
+        this.options.logger.warn({ err, job: record.id }, "removing an old job record failed");
       });
     }
   }

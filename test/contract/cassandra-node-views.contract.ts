@@ -27,6 +27,8 @@ export function cassandraNodeViewsContract(name: string, subject: () => Cassandr
       expect(ring.endpoints[0]?.load).toMatch(/^[\d.]+ (bytes|KiB|MiB|GiB)$/);
       expect((await node.ring("system_auth")).keyspace).toBe("system_auth");
       await expect(node.ring("no_such_keyspace")).rejects.toBeInstanceOf(CassandraRejectedError);
+      // Effective ownership of a LocalStrategy keyspace is meaningless; Cassandra refuses it.
+      await expect(node.ring("system")).rejects.toBeInstanceOf(CassandraRejectedError);
     });
 
     it("reports one schema version, held by the node", async () => {

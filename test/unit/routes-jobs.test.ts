@@ -5,7 +5,7 @@ import { testApi } from "../support/api-app.js";
 describe("/api/v1/jobs", () => {
   it("lists jobs and gets one by ID", async () => {
     const { app, auth, jobs } = testApi();
-    const { job } = jobs.submit({ type: "flush", exclusive: false, run: async () => ({ ok: 1 }) });
+    const { job } = await jobs.submit({ type: "flush", exclusive: false, run: async () => ({ ok: 1 }) });
     await jobs.wait(job.id);
     const list = await request(app).get("/api/v1/jobs?limit=5&state=succeeded").set("authorization", auth);
     expect(list.status).toBe(200);
@@ -33,9 +33,9 @@ describe("/api/v1/jobs", () => {
   it("cancels a queued job", async () => {
     const { app, auth, jobs } = testApi();
     const never = () => new Promise<never>(() => {});
-    jobs.submit({ type: "a", exclusive: false, run: never });
-    jobs.submit({ type: "b", exclusive: false, run: never });
-    const { job } = jobs.submit({ type: "c", exclusive: false, run: never });
+    await jobs.submit({ type: "a", exclusive: false, run: never });
+    await jobs.submit({ type: "b", exclusive: false, run: never });
+    const { job } = await jobs.submit({ type: "c", exclusive: false, run: never });
     const res = await request(app).post(`/api/v1/jobs/${job.id}/cancel`).set("authorization", auth);
     expect(res.status).toBe(200);
     expect(res.body.state).toBe("cancelled");

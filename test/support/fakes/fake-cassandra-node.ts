@@ -123,7 +123,9 @@ export class FakeCassandraNode implements CassandraNode {
   keyspaces = () => this.answer("keyspaces", () => structuredClone(this.keyspaceList));
   ring = (keyspace?: string): Promise<RingView> =>
     this.answer("ring", () => {
-      if (keyspace !== undefined) this.keyspace(keyspace);
+      if (keyspace !== undefined && /LocalStrategy$/.test(this.keyspace(keyspace).replication.class ?? "")) {
+        throw new CassandraRejectedError("Ownership values for keyspaces with LocalStrategy are meaningless");
+      }
       return fakeRing(this.state, keyspace ?? null);
     });
   schemaVersions = () =>
