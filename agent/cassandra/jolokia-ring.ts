@@ -60,12 +60,8 @@ function stateOf(endpoint: string, a: RingAttributes): RingEndpoint["state"] {
   return "normal";
 }
 
-/**
- * Reads the ring the way `nodetool status` assembles it: StorageService's maps for load, host IDs, tokens
- * and ownership (effective for a keyspace when Cassandra can compute it, else raw), the failure detector for
- * up/down, and the snitch for each endpoint's DC and rack (a second round trip, one exec per endpoint).
- */
-export async function readRing(jolokia: JolokiaClient, keyspace: string | null): Promise<RingView> {
+/** The first round trip: StorageService's ring maps, the failure detector and effective ownership. */
+async function ringAttributes(jolokia: JolokiaClient, keyspace: string | null) {
   const [attributes, simpleStates, effective] = await jolokia.bulk([
     { type: "read", mbean: MBEAN.storageService, attribute: [...RING_ATTRIBUTES] },
     { type: "read", mbean: MBEAN.failureDetector, attribute: "SimpleStatesWithPort" },
@@ -81,9 +77,8 @@ export async function readRing(jolokia: JolokiaClient, keyspace: string | null):
     throw simpleStates?.error ?? new CassandraOperationError("no failure detector answer");
   const parsed = ringSchema.safeParse(attributes.value);
   if (!parsed.success) throw new CassandraOperationError("unexpected StorageService ring answer");
-  const a = parsed.data;
-  // A named keyspace that does not exist is the caller's mistake; for all keyspaces fall back like nodetool.
-  // Cassandra refuses effective ownership for a LocalStrategy keyspace (IllegalStateException): also a 4xx.
+  // For a named keyspace a refusal is the caller's mistake (unknown, or LocalStrategy where ownership is
+  // meaningless): a 4xx. For all keyspaces fall back to raw ownership, as nodetool does.
   if (keyspace !== null && !effective?.ok) {
     const cause = effective?.error;
     throw cause instanceof CassandraRejectedError
@@ -92,12 +87,39 @@ export async function readRing(jolokia: JolokiaClient, keyspace: string | null):
           `no effective ownership for keyspace ${keyspace}: ${cause?.message ?? "no answer"}`,
         );
   }
-  const ownership = normalise(
-    effective?.ok
-      ? z.record(z.string(), z.coerce.number()).parse(effective.value ?? {})
-      : a.OwnershipWithPort,
+  const ownership = effective?.ok
+    ? z.record(z.string(), z.coerce.number()).parse(effective.value ?? {})
+    : parsed.data.OwnershipWithPort;
+  return {
+    a: parsed.data,
+    effective: Boolean(effective?.ok),
+    ownership: normalise(ownership),
+    states: normalise(z.record(z.string(), z.string()).parse(simpleStates.value ?? {})),
+  };
+}
+
+/** The second round trip: each endpoint's data center and rack from the snitch. */
+async function placements(jolokia: JolokiaClient, endpoints: string[]): Promise<[string, string][]> {
+  const answers = await jolokia.bulk(
+    endpoints.flatMap((e) => [
+      { type: "exec" as const, mbean: MBEAN.endpointSnitchInfo, operation: "getDatacenter", arguments: [e] },
+      { type: "exec" as const, mbean: MBEAN.endpointSnitchInfo, operation: "getRack", arguments: [e] },
+    ]),
   );
-  const states = normalise(z.record(z.string(), z.string()).parse(simpleStates.value ?? {}));
+  const text = (i: number) => {
+    const outcome = answers[i];
+    return outcome?.ok ? String(outcome.value) : "unknown";
+  };
+  return endpoints.map((_e, i) => [text(2 * i), text(2 * i + 1)]);
+}
+
+/**
+ * Reads the ring the way `nodetool status` assembles it: StorageService's maps for load, host IDs, tokens
+ * and ownership (effective for a keyspace when Cassandra can compute it, else raw), the failure detector for
+ * up/down, and the snitch for each endpoint's DC and rack.
+ */
+export async function readRing(jolokia: JolokiaClient, keyspace: string | null): Promise<RingView> {
+  const { a, effective, ownership, states } = await ringAttributes(jolokia, keyspace);
   const hostIds = Object.fromEntries(
     Object.entries(a.HostIdToEndpointWithPort).map(([id, e]) => [endpointKey(e), id]),
   );
@@ -108,26 +130,17 @@ export async function readRing(jolokia: JolokiaClient, keyspace: string | null):
   const endpoints = [
     ...new Set([...Object.keys(tokens), ...Object.keys(hostIds), ...a.JoiningNodesWithPort.map(endpointKey)]),
   ].sort();
-  const placement = await jolokia.bulk(
-    endpoints.flatMap((e) => [
-      { type: "exec" as const, mbean: MBEAN.endpointSnitchInfo, operation: "getDatacenter", arguments: [e] },
-      { type: "exec" as const, mbean: MBEAN.endpointSnitchInfo, operation: "getRack", arguments: [e] },
-    ]),
-  );
-  const text = (i: number) => {
-    const outcome = placement[i];
-    return outcome?.ok ? String(outcome.value) : "unknown";
-  };
+  const placed = await placements(jolokia, endpoints);
   const loads = normalise(a.LoadMapWithPort);
   return {
     keyspace,
-    effectiveOwnership: Boolean(effective?.ok),
+    effectiveOwnership: effective,
     endpoints: endpoints.map((endpoint, i) => ({
       endpoint,
       address: addressOf(endpoint),
       hostId: hostIds[endpoint] ?? null,
-      datacenter: text(2 * i),
-      rack: text(2 * i + 1),
+      datacenter: placed[i]?.[0] ?? "unknown",
+      rack: placed[i]?.[1] ?? "unknown",
       status: a.LiveNodesWithPort.includes(endpoint) || states[endpoint] === "UP" ? "up" : "down",
       state: stateOf(endpoint, a),
       load: loads[endpoint] ?? null,

@@ -40,12 +40,9 @@ function common(command: Command): Command {
     .option("--poll <seconds>", "poll interval", "2");
 }
 
-/**
- * `cassandra-pod-agent cluster …`: commands that coordinate the agents of a whole cluster through their
- * APIs — what a thin operator does, usable without one.
- */
-export function registerClusterCommands(program: Command, run: (work: () => Promise<void>) => void): void {
-  const cluster = program.command("cluster").description("coordinate the agents of a cluster");
+type Run = (work: () => Promise<void>) => void;
+
+function statusCommand(cluster: Command, run: Run): void {
   common(cluster.command("status").description("ring, modes and schema agreement across agents"))
     .option("--json", "print JSON")
     .action((o: CommonOptions & { json?: boolean }) =>
@@ -55,6 +52,9 @@ export function registerClusterCommands(program: Command, run: (work: () => Prom
         if (status.problems.length > 0) process.exitCode = 2;
       }),
     );
+}
+
+function rollingRestartCommand(cluster: Command, run: Run): void {
   common(
     cluster
       .command("rolling-restart")
@@ -68,6 +68,9 @@ export function registerClusterCommands(program: Command, run: (work: () => Prom
         if (o.execute) await rollingRestart(list, waits(o));
       }),
     );
+}
+
+function snapshotCommand(cluster: Command, run: Run): void {
   common(cluster.command("snapshot").description("snapshot every node with one tag"))
     .requiredOption("--tag <tag>", "the snapshot tag")
     .option("--keyspaces <names>", "comma-separated keyspaces (all when absent)")
@@ -77,16 +80,30 @@ export function registerClusterCommands(program: Command, run: (work: () => Prom
         await clusterSnapshot(clients(o), o.tag, { keyspaces }, waits(o));
       }),
     );
+}
+
+function decommissionCommand(cluster: Command, run: Run): void {
   common(cluster.command("decommission").description("decommission one node: LEAVING, then LEFT"))
     .requiredOption("--node <url>", "the agent URL of the node to remove")
     .requiredOption("--confirm", "required: decommissioning cannot be undone")
     .action((o: CommonOptions & { node: string }) =>
       run(async () => {
-        const all = clients(o);
         const target = clients({ ...o, agents: o.node })[0] as AgentClient;
-        const others = all.filter((c) => c.url !== target.url);
+        const others = clients(o).filter((c) => c.url !== target.url);
         const job = await decommissionNode(target, others, waits(o));
         console.log(`decommission job ${job.id} ${job.state}`);
       }),
     );
+}
+
+/**
+ * `cassandra-pod-agent cluster …`: commands that coordinate the agents of a whole cluster through their
+ * APIs — what a thin operator does, usable without one.
+ */
+export function registerClusterCommands(program: Command, run: Run): void {
+  const cluster = program.command("cluster").description("coordinate the agents of a cluster");
+  statusCommand(cluster, run);
+  rollingRestartCommand(cluster, run);
+  snapshotCommand(cluster, run);
+  decommissionCommand(cluster, run);
 }
