@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CassandraOperationError } from "../errors.js";
 import type { JolokiaClient } from "./jolokia-client.js";
+import { jmxAnswer } from "./jmx-answer.js";
 import { MBEAN } from "./mbeans.js";
 import type {
   CompactionView,
@@ -93,10 +94,11 @@ export class JolokiaOperations {
   }
 
   async repairStatus(command: number): Promise<RepairStatus> {
-    const value = z
-      .array(z.string())
-      .nullable()
-      .parse(await this.jolokia.exec(MBEAN.storageService, OP.repairStatus, [command]));
+    const value = jmxAnswer(
+      z.array(z.string()).nullable(),
+      await this.jolokia.exec(MBEAN.storageService, OP.repairStatus, [command]),
+      "getParentRepairStatus",
+    );
     if (!value || value.length === 0) return { state: "unknown", messages: [] };
     const [state, ...messages] = value;
     const mapped = { IN_PROGRESS: "in-progress", COMPLETED: "completed", FAILED: "failed" } as const;
@@ -114,7 +116,7 @@ export class JolokiaOperations {
 
   async schemaVersions(): Promise<SchemaVersions> {
     const value = await this.jolokia.read(MBEAN.storageProxy, "SchemaVersionsWithPort");
-    return z.record(z.string(), z.array(z.string())).parse(value ?? {});
+    return jmxAnswer(z.record(z.string(), z.array(z.string())), value ?? {}, "SchemaVersionsWithPort");
   }
 
   async compactions(): Promise<CompactionView> {
@@ -122,7 +124,7 @@ export class JolokiaOperations {
       this.jolokia.read(MBEAN.compactionManager, "Compactions"),
       this.jolokia.read(MBEAN.compactionPendingTasks, "Value"),
     ]);
-    const rows = z.array(z.record(z.string(), z.string())).parse(active ?? []);
+    const rows = jmxAnswer(z.array(z.record(z.string(), z.string())), active ?? [], "Compactions");
     return {
       pendingTasks: Number(pending),
       active: rows.map((r) => ({

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CassandraOperationError, CassandraRejectedError } from "../errors.js";
 import type { JolokiaClient } from "./jolokia-client.js";
+import { jmxAnswer } from "./jmx-answer.js";
 import { MBEAN } from "./mbeans.js";
 import type { RingEndpoint, RingView } from "./views.js";
 
@@ -88,13 +89,15 @@ async function ringAttributes(jolokia: JolokiaClient, keyspace: string | null) {
         );
   }
   const ownership = effective?.ok
-    ? z.record(z.string(), z.coerce.number()).parse(effective.value ?? {})
+    ? jmxAnswer(z.record(z.string(), z.coerce.number()), effective.value ?? {}, "effectiveOwnershipWithPort")
     : parsed.data.OwnershipWithPort;
   return {
     a: parsed.data,
     effective: Boolean(effective?.ok),
     ownership: normalise(ownership),
-    states: normalise(z.record(z.string(), z.string()).parse(simpleStates.value ?? {})),
+    states: normalise(
+      jmxAnswer(z.record(z.string(), z.string()), simpleStates.value ?? {}, "SimpleStatesWithPort"),
+    ),
   };
 }
 
