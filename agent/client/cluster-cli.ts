@@ -86,11 +86,12 @@ function decommissionCommand(cluster: Command, run: Run): void {
   common(cluster.command("decommission").description("decommission one node: LEAVING, then LEFT"))
     .requiredOption("--node <url>", "the agent URL of the node to remove")
     .requiredOption("--confirm", "required: decommissioning cannot be undone")
-    .action((o: CommonOptions & { node: string }) =>
+    .option("--force", "decommission even if a keyspace's RF would exceed the nodes left")
+    .action((o: CommonOptions & { node: string; force?: boolean }) =>
       run(async () => {
         const target = clients({ ...o, agents: o.node })[0] as AgentClient;
         const others = clients(o).filter((c) => c.url !== target.url);
-        const job = await decommissionNode(target, others, waits(o));
+        const job = await decommissionNode(target, others, { ...waits(o), force: Boolean(o.force) });
         console.log(`decommission job ${job.id} ${job.state}`);
       }),
     );

@@ -1,6 +1,8 @@
+import type { KeyspaceInfo } from "../cassandra/node.js";
+import type { RingView } from "../cassandra/views.js";
 import type { JobRecord } from "../jobs/job.js";
 import type { AgentClient } from "./agent-client.js";
-import { waitFor, waitUntilHealthy, type WaitOptions } from "./cluster-status.js";
+import { GiveUp, waitFor, waitUntilHealthy, type WaitOptions } from "./cluster-status.js";
 
 function succeeded(client: AgentClient, job: JobRecord): JobRecord {
   if (job.state !== "succeeded") {
@@ -72,26 +74,55 @@ export async function clusterSnapshot(
 }
 
 /**
- * Decommissions the node behind `target` the way cass-operator does: check that the others are healthy,
- * start the decommission, watch the ring (through another agent) show the node LEAVING and then drop it
- * (LEFT), and check the job succeeded.
+ * Keyspaces whose replication factor in the leaving node's data center would exceed the nodes left there:
+ * Cassandra 5.0 refuses such a decommission ("Not enough live nodes to maintain replication factor"), and
+ * cass-operator checks the same before it starts one.
+ */
+export function replicationProblems(keyspaces: KeyspaceInfo[], ring: RingView, leaving: string): string[] {
+  const dc = ring.endpoints.find((e) => e.endpoint === leaving)?.datacenter;
+  const left = ring.endpoints.filter((e) => e.datacenter === dc && e.endpoint !== leaving).length;
+  return keyspaces.flatMap((k) => {
+    const r = k.replication;
+    const rf = Number(r.class?.endsWith("SimpleStrategy") ? r.replication_factor : dc ? r[dc] : undefined);
+    return Number.isFinite(rf) && rf > left
+      ? [`${k.name} has RF ${rf} in ${dc} but ${left} nodes would remain`]
+      : [];
+  });
+}
+
+/**
+ * Decommissions the node behind `target` the way cass-operator does: check that the cluster is healthy and
+ * that the remaining nodes can hold every keyspace's replicas, start the decommission, watch the ring
+ * (through another agent) show the node LEAVING and then drop it (LEFT), and check the job succeeded.
+ * A failed job ends the wait at once.
  */
 export async function decommissionNode(
   target: AgentClient,
   others: AgentClient[],
-  options: WaitOptions = {},
+  options: WaitOptions & { force?: boolean } = {},
 ): Promise<JobRecord> {
   const log = options.log ?? (() => undefined);
   const watcher = others[0];
   if (!watcher) throw new Error("decommission needs at least one other agent to watch the ring");
   await waitUntilHealthy([target, ...others], options);
-  const endpoint = (await target.node()).endpoint;
+  const endpoint = (await target.node()).endpoint ?? "";
+  const problems = replicationProblems(await target.keyspaces(), await watcher.ring(), endpoint);
+  if (problems.length > 0 && !options.force)
+    throw new Error(`refusing to decommission ${endpoint}: ${problems.join("; ")}`);
   log(`decommissioning ${target.url} (${endpoint})`);
-  const accepted = await target.start("decommission", { confirm: true }, `decommission-${endpoint}`);
+  const accepted = await target.start(
+    "decommission",
+    { confirm: true, force: Boolean(options.force) },
+    `decommission-${endpoint}`,
+  );
   let seenLeaving = false;
   await waitFor(
     `${endpoint} to leave the ring`,
     async () => {
+      const job = await target.job(accepted.id);
+      if (!["queued", "running", "succeeded"].includes(job.state)) {
+        throw new GiveUp(`decommission job ${job.id} ${job.state}: ${job.error?.detail ?? ""}`);
+      }
       const entry = (await watcher.ring()).endpoints.find((e) => e.endpoint === endpoint);
       if (entry?.state === "leaving" && !seenLeaving) {
         seenLeaving = true;

@@ -63,6 +63,9 @@ export interface WaitOptions {
   log?: (line: string) => void;
 }
 
+/** Thrown from a `waitFor` check to stop waiting at once (other errors count as one more problem). */
+export class GiveUp extends Error {}
+
 /** Polls until `check` returns no problems; logs each new set of problems; throws after the timeout. */
 export async function waitFor(
   what: string,
@@ -72,7 +75,10 @@ export async function waitFor(
   const deadline = Date.now() + (options.timeoutMs ?? 600_000);
   let last = "";
   for (;;) {
-    const problems = await check().catch((error: unknown) => [message(error)]);
+    const problems = await check().catch((error: unknown) => {
+      if (error instanceof GiveUp) throw error;
+      return [message(error)];
+    });
     if (problems.length === 0) return;
     const now = problems.join("; ");
     if (now !== last) options.log?.(`  waiting for ${what}: ${now}`);

@@ -1,7 +1,8 @@
 import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { KeyspaceInfo } from "../../agent/cassandra/node.js";
 import { AgentCallError, AgentClient } from "../../agent/client/agent-client.js";
-import { clusterSnapshot, rollingRestartPlan } from "../../agent/client/cluster-ops.js";
+import { clusterSnapshot, replicationProblems, rollingRestartPlan } from "../../agent/client/cluster-ops.js";
 import { clusterStatus, formatStatus, ringProblems } from "../../agent/client/cluster-status.js";
 import { CLIENT_OPERATIONS, CLIENT_ROUTES } from "../../agent/client/routes.js";
 import { testApi, type TestApi } from "../support/api-app.js";
@@ -81,5 +82,30 @@ describe("cluster coordination", () => {
     const jobs = await clusterSnapshot([client], "cluster-tag-1", {}, { pollMs: 10 });
     expect(jobs[0]).toMatchObject({ state: "succeeded", result: { tag: "cluster-tag-1" } });
     expect((await client.snapshots()).some((s) => s.tag === "cluster-tag-1")).toBe(true);
+  });
+});
+
+describe("replicationProblems", () => {
+  it("names keyspaces whose RF in the leaving node's DC exceeds the nodes that would remain", async () => {
+    const node = new FakeCassandraNode();
+    const endpoint = node.state.endpoint ?? "";
+    node.set({ hostIdToEndpoint: { ...node.state.hostIdToEndpoint, other: "127.0.0.2:7000" } });
+    const ring = await node.ring();
+    const keyspaces: KeyspaceInfo[] = [
+      {
+        name: "simple",
+        replication: { class: "org.apache.cassandra.locator.SimpleStrategy", replication_factor: "2" },
+        tables: [],
+      },
+      {
+        name: "nts",
+        replication: { class: "org.apache.cassandra.locator.NetworkTopologyStrategy", dc1: "1" },
+        tables: [],
+      },
+      { name: "local", replication: { class: "org.apache.cassandra.locator.LocalStrategy" }, tables: [] },
+    ];
+    expect(replicationProblems(keyspaces, ring, endpoint)).toEqual([
+      "simple has RF 2 in dc1 but 1 nodes would remain",
+    ]);
   });
 });
