@@ -5,6 +5,7 @@ import { isAgentError } from "./errors.js";
 import { createLogger } from "./logger.js";
 import { startAgent } from "./main.js";
 import { prestop } from "./prestop.js";
+import { registerClusterCommands } from "./client/cluster-cli.js";
 
 /** Prints a one-line reason and exits non-zero: what an init container or preStop hook shows. */
 function fail(error: unknown): never {
@@ -56,5 +57,7 @@ program
       process.stdout.write(`${line}\n`);
     }, fail),
   );
+
+registerClusterCommands(program, (work) => void work().catch(fail));
 
 program.parseAsync(process.argv).catch(fail);

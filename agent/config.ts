@@ -23,6 +23,18 @@ export const configSchema = z.object({
   /** Where job records and other small state live (an emptyDir or the data volume in a pod). */
   stateDir: z.string().min(1).default("/var/lib/cassandra-pod-agent"),
 
+  /** File holding the API's bearer token (a mounted Secret); re-read when it changes. */
+  apiTokenFile: z.string().min(1).optional(),
+  /** `token` (the default) needs AGENT_API_TOKEN_FILE; `disabled` serves /api without authentication. */
+  apiAuth: z.enum(["token", "disabled"]).default("token"),
+  /** HTTPS: certificate chain and key (PEM files). Without them the agent serves plain HTTP. */
+  tlsCertFile: z.string().min(1).optional(),
+  tlsKeyFile: z.string().min(1).optional(),
+  /** With HTTPS: a CA bundle; /api then requires a client certificate it signed (mutual TLS). */
+  tlsClientCaFile: z.string().min(1).optional(),
+  /** Bound on one long JMX operation (decommission, repair, cleanup …) run as a job. */
+  operationTimeoutMs: positiveMs.default(24 * 3_600_000),
+
   jolokiaUrl: z.url({ protocol: /^https?$/ }).default("http://127.0.0.1:8778/jolokia"),
   /** Per-request bound for Jolokia reads; a hung JVM must surface as a timeout, not a stuck request. */
   jolokiaTimeoutMs: positiveMs.default(5_000),
@@ -89,6 +101,12 @@ export const ENV_NAMES: Record<keyof AgentConfig, string> = {
   logLevel: "AGENT_LOG_LEVEL",
   shutdownTimeoutMs: "AGENT_SHUTDOWN_TIMEOUT_MS",
   stateDir: "AGENT_STATE_DIR",
+  apiTokenFile: "AGENT_API_TOKEN_FILE",
+  apiAuth: "AGENT_API_AUTH",
+  tlsCertFile: "AGENT_TLS_CERT_FILE",
+  tlsKeyFile: "AGENT_TLS_KEY_FILE",
+  tlsClientCaFile: "AGENT_TLS_CLIENT_CA_FILE",
+  operationTimeoutMs: "AGENT_OPERATION_TIMEOUT_MS",
   jolokiaUrl: "AGENT_JOLOKIA_URL",
   jolokiaTimeoutMs: "AGENT_JOLOKIA_TIMEOUT_MS",
   jolokiaUser: "AGENT_JOLOKIA_USER",
@@ -136,6 +154,20 @@ const withCrossChecks = configSchema.superRefine((config, ctx) => {
       code: "custom",
       path: ["jolokiaPasswordFile"],
       message: "is required with AGENT_JOLOKIA_USER",
+    });
+  }
+  if (Boolean(config.tlsCertFile) !== Boolean(config.tlsKeyFile)) {
+    ctx.addIssue({
+      code: "custom",
+      path: [config.tlsCertFile ? "tlsKeyFile" : "tlsCertFile"],
+      message: "AGENT_TLS_CERT_FILE and AGENT_TLS_KEY_FILE go together",
+    });
+  }
+  if (config.tlsClientCaFile && !config.tlsCertFile) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["tlsClientCaFile"],
+      message: "needs AGENT_TLS_CERT_FILE and AGENT_TLS_KEY_FILE",
     });
   }
   if (config.cqlUser && !config.cqlPasswordFile) {

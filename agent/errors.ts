@@ -50,6 +50,13 @@ export class ConflictError extends AgentError {
   readonly title = "Conflicting operation";
 }
 
+/** The API cannot authenticate anyone right now: no token configured, or the token file is unreadable. */
+export class ApiUnavailableError extends AgentError {
+  readonly code = "api-unavailable";
+  readonly status = 503;
+  readonly title = "The API is not available";
+}
+
 /** Cassandra's JVM did not answer: connection refused, reset, or nothing listening. */
 export class CassandraUnavailableError extends AgentError {
   readonly code = "cassandra-unavailable";
@@ -68,9 +75,19 @@ export class CassandraTimeoutError extends AgentError {
 
 /** A JMX call reached Cassandra and Cassandra refused or failed it. */
 export class CassandraOperationError extends AgentError {
-  readonly code = "cassandra-operation-failed";
-  readonly status = 502;
-  readonly title = "Cassandra refused the operation";
+  readonly code: string = "cassandra-operation-failed";
+  readonly status: number = 502;
+  readonly title: string = "Cassandra refused the operation";
+}
+
+/**
+ * Cassandra refused the call's arguments (an unknown keyspace, table or data center: its
+ * IllegalArgumentException). The request was wrong, not the node, so this is a 4xx.
+ */
+export class CassandraRejectedError extends CassandraOperationError {
+  override readonly code = "cassandra-rejected-request";
+  override readonly status = 422;
+  override readonly title = "Cassandra rejected the request";
 }
 
 /** The MBean or attribute does not exist (a service not yet registered, or another Cassandra version). */

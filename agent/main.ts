@@ -8,6 +8,11 @@ import { readSecretFile } from "./secrets.js";
 import { createApp } from "./server.js";
 import { ProbeService } from "../probes/probe-service.js";
 import { Drainer } from "./operations/drain.js";
+import { FileToken, type ApiAuth } from "./http/auth.js";
+import { listen } from "./http/listen.js";
+import { JobRunner } from "./jobs/job-runner.js";
+import { FileJobStore, MemoryJobStore } from "./jobs/job-store.js";
+import { agentVersion } from "./version.js";
 
 /** A running agent: its HTTP server and how to stop it. */
 export interface RunningAgent {
@@ -22,6 +27,35 @@ function jolokiaAuthorization(config: AgentConfig): string | undefined {
   if (!config.jolokiaUser || !config.jolokiaPasswordFile) return undefined;
   const password = readSecretFile(config.jolokiaPasswordFile, "AGENT_JOLOKIA_PASSWORD_FILE");
   return `Basic ${Buffer.from(`${config.jolokiaUser}:${password}`).toString("base64")}`;
+}
+
+/** How /api authenticates, from the configuration; an API without a token is off unless explicitly disabled. */
+export function apiAuthFrom(config: AgentConfig, logger: Logger): ApiAuth {
+  const requireClientCert = Boolean(config.tlsClientCaFile);
+  if (config.apiTokenFile)
+    return { mode: "token", token: new FileToken(config.apiTokenFile), requireClientCert };
+  if (config.apiAuth === "disabled") {
+    logger.warn("AGENT_API_AUTH=disabled: the /api routes answer without authentication");
+    return { mode: "disabled", requireClientCert };
+  }
+  logger.warn("no AGENT_API_TOKEN_FILE: every /api call is refused until one is configured");
+  return { mode: "unconfigured" };
+}
+
+/**
+ * Job records on disk under AGENT_STATE_DIR; if that cannot be used the agent still starts (probes must keep
+ * answering) with records in memory only, and says so.
+ */
+async function openJobs(config: AgentConfig, logger: Logger): Promise<JobRunner> {
+  try {
+    return await JobRunner.open({ store: new FileJobStore(config.stateDir, logger), logger });
+  } catch (error) {
+    logger.error(
+      { err: error, stateDir: config.stateDir },
+      "job records cannot be kept on disk; keeping them in memory",
+    );
+    return JobRunner.restore({ store: new MemoryJobStore(), logger });
+  }
 }
 
 /** The composition root: config → adapters → HTTP server. Signals are wired by the CLI, not here. */
@@ -62,17 +96,22 @@ export async function startAgent(
     { deadlineMs: config.drainTimeoutMs, inFlightPauseMs: config.drainPauseMs },
     logger,
   );
-  const app = createApp({ logger, node, probes, drainer });
-
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.port, config.listenHost, () => resolve(s));
-    s.once("error", reject);
+  const jobs = await openJobs(config, logger);
+  const app = createApp({
+    logger,
+    node,
+    probes,
+    drainer,
+    jobs,
+    auth: apiAuthFrom(config, logger),
+    version: agentVersion(),
   });
+  const server = await listen(app, config);
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   logger.info(
     {
-      listen: `${config.listenHost}:${port}`,
+      listen: `${config.tlsCertFile ? "https" : "http"}://${config.listenHost}:${port}`,
       jolokia: config.jolokiaUrl,
       cql: `${config.cqlHost}:${config.cqlPort}`,
     },

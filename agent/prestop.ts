@@ -24,7 +24,7 @@ export async function prestop(options: { url?: string }): Promise<string> {
   if (tokenFile) headers.authorization = `Bearer ${readSecretFile(tokenFile, "AGENT_API_TOKEN_FILE")}`;
   let res: Response;
   try {
-    res = await fetch(`${base}/api/v1/node/drain`, {
+    res = await fetch(`${base}/api/v1/node/drain?wait=true`, {
       method: "POST",
       headers,
       body: "{}",

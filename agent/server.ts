@@ -1,11 +1,14 @@
 import express, { type Express } from "express";
 import type { CassandraNode } from "./cassandra/node.js";
 import { NotFoundError } from "./errors.js";
+import { apiAuthentication, type ApiAuth } from "./http/auth.js";
 import { problemHandler } from "./http/problem.js";
 import { requestContext } from "./http/request-context.js";
+import { JobRunner } from "./jobs/job-runner.js";
+import { MemoryJobStore } from "./jobs/job-store.js";
 import type { Logger } from "./logger.js";
+import { apiRouter } from "./routes/api.js";
 import { healthRouter } from "./routes/health.js";
-import { nodeRouter } from "./routes/node.js";
 import { probesRouter } from "./routes/probes.js";
 import type { ProbeService } from "../probes/probe-service.js";
 import type { Drainer } from "./operations/drain.js";
@@ -17,6 +20,12 @@ export interface AppDeps {
   probes: ProbeService;
   drainer: Drainer;
   startedAt?: Date;
+  /** Tracks operations run as jobs; an in-memory runner when not given (tests). */
+  jobs?: JobRunner;
+  /** How /api authenticates; when not given every /api call is refused (503) rather than left open. */
+  auth?: ApiAuth;
+  /** The agent's version, shown in the OpenAPI document. */
+  version?: string;
 }
 
 /** Builds the express app from its dependencies; no globals, so tests can build as many as they like. */
@@ -28,7 +37,16 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: "64kb" }));
   app.use(healthRouter(deps.startedAt ?? new Date()));
   app.use(probesRouter(deps.probes));
-  app.use(nodeRouter(deps.node, deps.drainer));
+  // Unauthenticated routes (probes, metrics) are mounted above this line; everything under /api below it.
+  app.use("/api", apiAuthentication(deps.auth ?? { mode: "unconfigured" }, deps.logger));
+  app.use(
+    apiRouter({
+      node: deps.node,
+      drainer: deps.drainer,
+      jobs: deps.jobs ?? JobRunner.restore({ store: new MemoryJobStore(), logger: deps.logger }),
+      version: deps.version ?? "0.0.0",
+    }),
+  );
   app.use((req, _res, next) => next(new NotFoundError(`no route for ${req.method} ${req.path}`)));
   app.use(problemHandler(deps.logger));
   return app;

@@ -4,15 +4,13 @@
  * Run: npm run build && npx tsx bench/drain-time.ts   (BENCH_MB sets the unflushed megabytes, default 300)
  */
 import cassandra from "cassandra-driver";
-import { fileURLToPath } from "node:url";
 import { LocalCluster } from "../test/support/cassandra/local-cluster.js";
 import type { CassandraProcess } from "../test/support/cassandra/cassandra-process.js";
-import { freePort } from "../test/support/cassandra/local-network.js";
 import { runPrestop } from "../test/support/prestop.js";
-import { spawnAndWait, runBench } from "./support.js";
+import { startAgentProcess } from "../test/support/agent-process.js";
+import { runBench } from "./support.js";
 
 const MB = Number(process.env.BENCH_MB ?? 300);
-const CLI = fileURLToPath(new URL("../dist/agent/cli.js", import.meta.url));
 
 /** Writes `mb` megabytes of 64 KiB blobs that stay in memtables (no flush). */
 async function fill(node: CassandraProcess, table: string, mb: number): Promise<void> {
@@ -41,21 +39,14 @@ async function main(): Promise<void> {
   const cluster = await LocalCluster.start({ size: 1, name: "bench-drain", heapMb: 3072 });
   const [node] = cluster.nodes;
   if (!node) throw new Error("no node");
-  const port = await freePort();
-  const agent = await spawnAndWait(
-    [CLI, "serve"],
-    {
-      AGENT_PORT: String(port),
-      AGENT_LISTEN_HOST: "127.0.0.1",
-      AGENT_JOLOKIA_URL: node.jolokiaUrl,
-      AGENT_LOG_LEVEL: "warn",
-      AGENT_DRAIN_PAUSE_MS: "0",
-    },
-    `http://127.0.0.1:${port}/healthz`,
-  );
+  const agent = await startAgentProcess({
+    AGENT_JOLOKIA_URL: node.jolokiaUrl,
+    AGENT_LOG_LEVEL: "warn",
+    AGENT_DRAIN_PAUSE_MS: "0",
+  });
   try {
     await fill(node, "agent_drain", MB);
-    const prestop = await runPrestop(port);
+    const prestop = await runPrestop(agent);
     if (prestop.code !== 0) throw new Error(prestop.stderr);
     await node.restart();
     await fill(node, "nodetool_drain", MB);
@@ -70,7 +61,7 @@ async function main(): Promise<void> {
       `  nodetool drain:                              ${(nodetoolMs / 1000).toFixed(2)} s (includes nodetool's JVM start)`,
     );
   } finally {
-    agent.kill("SIGKILL");
+    await agent.stop("SIGKILL");
     await cluster.destroy();
   }
 }

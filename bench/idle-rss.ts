@@ -3,12 +3,9 @@
  * Run: npm run build && npx tsx bench/idle-rss.ts
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { fileURLToPath } from "node:url";
 import { LocalCluster } from "../test/support/cassandra/local-cluster.js";
-import { freePort } from "../test/support/cassandra/local-network.js";
-import { rssMb, spawnAndWait, runBench } from "./support.js";
-
-const CLI = fileURLToPath(new URL("../dist/agent/cli.js", import.meta.url));
+import { startAgentProcess } from "../test/support/agent-process.js";
+import { rssMb, runBench } from "./support.js";
 
 async function main(): Promise<void> {
   const t0 = performance.now();
@@ -16,39 +13,33 @@ async function main(): Promise<void> {
   const startSeconds = (performance.now() - t0) / 1000;
   const [node] = cluster.nodes;
   if (!node) throw new Error("no node");
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const agent = await spawnAndWait(
-    [CLI, "serve"],
-    {
-      NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? "",
-      AGENT_PORT: String(port),
-      AGENT_LISTEN_HOST: "127.0.0.1",
-      AGENT_JOLOKIA_URL: node.jolokiaUrl,
-      AGENT_CQL_HOST: node.spec.address,
-      AGENT_LOG_LEVEL: "warn",
-    },
-    `${url}/healthz`,
-  );
+  const agent = await startAgentProcess({
+    NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? "",
+    AGENT_JOLOKIA_URL: node.jolokiaUrl,
+    AGENT_CQL_HOST: node.spec.address,
+    AGENT_LOG_LEVEL: "warn",
+  });
+  const { url } = agent;
+  const get = (path: string) =>
+    fetch(url + path, { headers: { authorization: agent.authorization } }).then((r) => r.arrayBuffer());
   try {
     const sample = async () => {
       const samples: number[] = [];
       for (let i = 0; i < 10; i++) {
         await sleep(1_000);
-        samples.push(rssMb(agent.pid ?? 0));
+        samples.push(rssMb(agent.child.pid ?? 0));
       }
       return `min ${Math.min(...samples).toFixed(1)} MB, max ${Math.max(...samples).toFixed(1)} MB`;
     };
-    for (const path of ["/probes/readiness", "/api/v1/node"])
-      await fetch(url + path).then((r) => r.arrayBuffer());
+    for (const path of ["/probes/readiness", "/api/v1/node"]) await get(path);
     const idle = await sample();
-    await fetch(`${url}/api/v1/keyspaces`).then((r) => r.arrayBuffer());
+    await get("/api/v1/keyspaces");
     const afterCql = await sample();
     console.log(`Cassandra node start-up (fresh data directory, cached jars): ${startSeconds.toFixed(1)} s`);
     console.log(`agent RSS over 10 s, idle (probes polling, JMX reads served): ${idle}`);
     console.log(`agent RSS over 10 s, after a CQL request (driver loaded, one connection): ${afterCql}`);
   } finally {
-    agent.kill("SIGKILL");
+    await agent.stop("SIGKILL");
     await cluster.destroy();
   }
 }

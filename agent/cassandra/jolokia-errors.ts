@@ -2,6 +2,7 @@ import {
   type AgentError,
   CassandraMBeanNotFoundError,
   CassandraOperationError,
+  CassandraRejectedError,
   CassandraTimeoutError,
   CassandraUnavailableError,
 } from "../errors.js";
@@ -18,6 +19,9 @@ const NOT_FOUND_TYPES = new Set([
   "javax.management.AttributeNotFoundException",
 ]);
 
+/** Exceptions Cassandra throws for arguments it refuses (unknown keyspace, table or data center). */
+const REJECTED_TYPES = new Set(["java.lang.IllegalArgumentException"]);
+
 /** A failed entry of a Jolokia answer: JMX status plus the exception class and message. */
 export interface JolokiaEntryError {
   status: number;
@@ -29,7 +33,12 @@ export function entryError(entry: JolokiaEntryError, what: string): AgentError {
   const type = entry.error_type ?? "unknown";
   const message = `${what}: ${entry.error ?? type}`;
   if (entry.status === 404 || NOT_FOUND_TYPES.has(type)) return new CassandraMBeanNotFoundError(message);
-  return new CassandraOperationError(message, { details: { jmxStatus: entry.status, errorType: type } });
+  if (REJECTED_TYPES.has(type)) return new CassandraRejectedError(message);
+  // The exception class stays in the log (cause), never in the problem document.
+  return new CassandraOperationError(message, {
+    details: { jmxStatus: entry.status },
+    cause: { errorType: type },
+  });
 }
 
 /** Maps a thrown transport failure (fetch error, abort, non-200 Response) to a typed error. */

@@ -9,6 +9,7 @@ export const MBEAN = {
   storageProxy: "org.apache.cassandra.db:type=StorageProxy",
   compactionManager: "org.apache.cassandra.db:type=CompactionManager",
   runtime: "java.lang:type=Runtime",
+  compactionPendingTasks: "org.apache.cassandra.metrics:type=Compaction,name=PendingTasks",
 } as const;
 
 /** The StorageService attributes behind `NodeStatus`, read together in one request. */

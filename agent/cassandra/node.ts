@@ -1,3 +1,18 @@
+import type {
+  CompactionView,
+  RepairOptions,
+  RepairStatus,
+  RingView,
+  SchemaVersions,
+  ScrubOptions,
+  SnapshotInfo,
+  StreamView,
+  ThreadPoolView,
+  Throughput,
+} from "./views.js";
+
+export type * from "./views.js";
+
 /**
  * The agent's one view of Cassandra. Probes, drain, backup and the API depend on this interface only;
  * `JolokiaCassandraNode` implements it over JMX (Jolokia) and CQL (cassandra-driver), and unit tests use
@@ -49,6 +64,52 @@ export interface NodeStatus {
   uptimeMs: number;
 }
 
+/** Ring, schema and activity views (see views.ts); each rejects with a typed error like `status()`. */
+export interface NodeReads {
+  /** Every endpoint with state, load, ownership (effective for `keyspace`, or all as nodetool does). */
+  ring(keyspace?: string): Promise<RingView>;
+  schemaVersions(): Promise<SchemaVersions>;
+  compactions(): Promise<CompactionView>;
+  streams(): Promise<StreamView[]>;
+  threadPools(): Promise<ThreadPoolView[]>;
+  snapshots(): Promise<SnapshotInfo[]>;
+  throughput(): Promise<Throughput>;
+}
+
+/**
+ * Operations on the node. Each resolves when Cassandra has finished (long ones take minutes; the agent runs
+ * them as jobs) and rejects with `CassandraOperationError` when Cassandra refused or aborted them.
+ * `tables` empty means every table of the keyspace.
+ */
+export interface NodeOperations {
+  setThroughput(changes: Partial<Throughput>): Promise<void>;
+  flush(keyspace: string, tables: string[]): Promise<void>;
+  compact(keyspace: string, tables: string[], splitOutput: boolean): Promise<void>;
+  cleanup(keyspace: string, tables: string[], jobs: number): Promise<void>;
+  garbageCollect(
+    keyspace: string,
+    tables: string[],
+    granularity: "ROW" | "CELL",
+    jobs: number,
+  ): Promise<void>;
+  upgradeSSTables(
+    keyspace: string,
+    tables: string[],
+    includeCurrentVersion: boolean,
+    jobs: number,
+  ): Promise<void>;
+  scrub(keyspace: string, tables: string[], options: ScrubOptions): Promise<void>;
+  rebuild(sourceDatacenter: string | null, keyspace: string | null): Promise<void>;
+  decommission(force: boolean): Promise<void>;
+  /** Starts a repair and returns Cassandra's command number; Cassandra runs it in the background. */
+  startRepair(keyspace: string, options: RepairOptions): Promise<number>;
+  repairStatus(command: number): Promise<RepairStatus>;
+  /** Snapshots `entities` (`ks` or `ks.table`); all keyspaces when empty. */
+  takeSnapshot(tag: string, entities: string[], options: { skipFlush: boolean; ttl?: string }): Promise<void>;
+  /** Clears snapshots with `tag` (every tag when null) in `keyspaces` (all when empty). */
+  clearSnapshot(tag: string | null, keyspaces: string[]): Promise<void>;
+}
+
 /** A keyspace and its tables, from the schema tables over CQL. */
 export interface KeyspaceInfo {
   name: string;
@@ -61,7 +122,7 @@ export interface StatusOptions {
   timeoutMs?: number;
 }
 
-export interface CassandraNode {
+export interface CassandraNode extends NodeReads, NodeOperations {
   /** Reads the node's status in one round trip; rejects with a typed error when the JVM does not answer. */
   status(options?: StatusOptions): Promise<NodeStatus>;
   /** Keyspaces with their tables and replication, read over CQL from system_schema. */

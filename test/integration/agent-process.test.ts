@@ -1,4 +1,7 @@
 import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { CassandraProcess } from "../support/cassandra/cassandra-process.js";
@@ -8,12 +11,18 @@ import { printLogsOnFailure, sharedCluster } from "../support/shared-nodes.js";
 const run = promisify(execFile);
 let cassandra: CassandraProcess;
 let agent: AgentProcess;
+const stateDir = mkdtempSync(path.join(tmpdir(), "cpa-agent-"));
+const tokenFile = path.join(stateDir, "token");
+const auth = { authorization: "Bearer agent-process-token" };
+writeFileSync(tokenFile, "agent-process-token\n");
 
 beforeAll(async () => {
   [cassandra] = (await sharedCluster("single")) as [CassandraProcess];
   agent = await startAgentProcess({
     AGENT_JOLOKIA_URL: cassandra.jolokiaUrl,
     AGENT_CQL_HOST: cassandra.spec.address,
+    AGENT_STATE_DIR: stateDir,
+    AGENT_API_TOKEN_FILE: tokenFile,
   });
 });
 afterAll(async () => {
@@ -24,7 +33,7 @@ printLogsOnFailure(() => [cassandra]);
 describe("the agent process beside a real node", () => {
   it("answers /healthz and reads the node's status through the port", async () => {
     expect((await fetch(`${agent.url}/healthz`)).status).toBe(200);
-    const res = await fetch(`${agent.url}/api/v1/node`);
+    const res = await fetch(`${agent.url}/api/v1/node`, { headers: auth });
     expect(res.status).toBe(200);
     const status = (await res.json()) as { operationMode: string; hostId: string; clusterName: string };
     expect(status.operationMode).toBe("NORMAL");
@@ -32,12 +41,14 @@ describe("the agent process beside a real node", () => {
   });
 
   it("lists keyspaces over CQL", async () => {
-    const keyspaces = (await (await fetch(`${agent.url}/api/v1/keyspaces`)).json()) as { name: string }[];
+    const keyspaces = (await (await fetch(`${agent.url}/api/v1/keyspaces`, { headers: auth })).json()) as {
+      name: string;
+    }[];
     expect(keyspaces.map((k) => k.name)).toContain("system_schema");
   });
 
   it("logs one JSON line per request, with a request ID", async () => {
-    await fetch(`${agent.url}/api/v1/node`, { headers: { "x-request-id": "trace-me-1" } });
+    await fetch(`${agent.url}/api/v1/node`, { headers: { "x-request-id": "trace-me-1", ...auth } });
     // The line is written when the response finishes, which may be just after the client has it.
     const line = await vi.waitFor(() => {
       const found = agent
@@ -54,6 +65,7 @@ describe("the agent process beside a real node", () => {
     const other = await startAgentProcess({
       AGENT_JOLOKIA_URL: cassandra.jolokiaUrl,
       AGENT_SHUTDOWN_TIMEOUT_MS: "2000",
+      AGENT_STATE_DIR: stateDir,
     });
     const started = Date.now();
     expect(await other.stop("SIGTERM")).toBe(0);

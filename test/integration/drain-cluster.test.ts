@@ -35,7 +35,7 @@ describe("a drain in a three-node cluster", () => {
       await writer.createTable(`{'class': 'NetworkTopologyStrategy', '${third.spec.dc}': 3}`);
       writer.start();
       await writer.untilAcked(1_000);
-      const prestop = await runPrestop(agent.port);
+      const prestop = await runPrestop(agent);
       expect(prestop.code, prestop.stderr).toBe(0);
       const atDrain = writer.ackedCount;
       await writer.untilAcked(atDrain + 1_000);

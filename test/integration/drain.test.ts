@@ -76,7 +76,7 @@ describe("the data-safety drill: writes at ONE, then SIGKILL (the worst case), t
   it("with the preStop drain: every acknowledged write is back and nothing was replayed", async () => {
     let prestop: Awaited<ReturnType<typeof runPrestop>> | undefined;
     const { acked, lost, replayed } = await drill("with_drain", async () => {
-      prestop = await runPrestop(agent.port);
+      prestop = await runPrestop(agent);
     });
     console.log(
       `drill with drain: ${acked} writes acknowledged, ${lost.length} lost, ${replayed} mutations replayed`,
@@ -93,9 +93,9 @@ describe("drain edge cases", () => {
   it("two concurrent drains share one drain(); a later one returns at once", async () => {
     const offset = await cassandra.logOffset();
     const post = () =>
-      fetch(`${agent.url}/api/v1/node/drain`, {
+      fetch(`${agent.url}/api/v1/node/drain?wait=true`, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", authorization: agent.authorization },
         body: "{}",
       });
     const [a, b] = await Promise.all([post(), post()]);
@@ -106,9 +106,11 @@ describe("drain edge cases", () => {
     const log = await cassandra.logSince(offset);
     expect(log).toContain("DRAINED");
     expect(log).not.toContain("did it already happen");
-    const again = await runPrestop(agent.port);
+    const again = await runPrestop(agent);
     expect(again).toMatchObject({ code: 0, stdout: "Cassandra was already drained\n" });
-    const node = (await (await fetch(`${agent.url}/api/v1/node`)).json()) as {
+    const node = (await (
+      await fetch(`${agent.url}/api/v1/node`, { headers: { authorization: agent.authorization } })
+    ).json()) as {
       operationMode: string;
       drain: { state: string };
     };
@@ -133,7 +135,7 @@ describe("drain edge cases", () => {
         ["drill"],
       ])
       .catch((e: Error) => e);
-    const prestop = await runPrestop(agent.port);
+    const prestop = await runPrestop(agent);
     await Promise.all([compaction, snapshot]);
     expect(prestop.code, prestop.stderr).toBe(0);
     expect((await cassandraNodeFor(cassandra.spec).status()).operationMode).toBe("DRAINED");
@@ -147,7 +149,7 @@ describe("drain edge cases", () => {
       AGENT_DRAIN_PAUSE_MS: "200",
     });
     try {
-      const prestop = await runPrestop(hurried.port, { AGENT_DRAIN_TIMEOUT_MS: "50" });
+      const prestop = await runPrestop(hurried, { AGENT_DRAIN_TIMEOUT_MS: "50" });
       expect(prestop.code).toBe(1);
       expect(prestop.stderr.trim().split("\n")).toHaveLength(1);
       expect(prestop.stderr).toMatch(/drain failed: drain did not finish within 50 ms/);
@@ -159,7 +161,7 @@ describe("drain edge cases", () => {
 
   it("says clearly when Cassandra is not running", async () => {
     await cassandra.stop();
-    const prestop = await runPrestop(agent.port);
+    const prestop = await runPrestop(agent);
     expect(prestop.code).toBe(1);
     expect(prestop.stderr).toMatch(
       /^cassandra-pod-agent: drain failed: Cassandra is not running, so there is nothing to drain/,

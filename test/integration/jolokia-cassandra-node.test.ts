@@ -7,6 +7,7 @@ import {
   CassandraOperationError,
   CassandraTimeoutError,
 } from "../../agent/errors.js";
+import { cassandraNodeViewsContract } from "../contract/cassandra-node-views.contract.js";
 import { cassandraNodeContract } from "../contract/cassandra-node.contract.js";
 import type { CassandraProcess } from "../support/cassandra/cassandra-process.js";
 import { LocalCluster } from "../support/cassandra/local-cluster.js";
@@ -43,6 +44,16 @@ cassandraNodeContract("JolokiaCassandraNode on a real Cassandra 5.0 node", () =>
     throwaway = await LocalCluster.start({ size: 1, name: "drain-contract" });
     const [spec] = throwaway.info.specs;
     return cassandraNodeFor(spec ?? cassandra.spec, 10_000);
+  },
+}));
+
+cassandraNodeViewsContract("JolokiaCassandraNode on a real Cassandra 5.0 node", () => ({
+  node,
+  unreachable,
+  expected: {
+    clusterName: cassandra.spec.clusterName,
+    datacenter: cassandra.spec.dc,
+    rack: cassandra.spec.rack,
   },
 }));
 

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
+import { agentStateDir } from "./agent-token.js";
 import { freePort } from "./cassandra/local-network.js";
 
 export const CLI = fileURLToPath(new URL("../../dist/agent/cli.js", import.meta.url));
@@ -11,18 +12,27 @@ export interface AgentProcess {
   port: number;
   url: string;
   output: () => string;
+  /** The environment a `prestop` or CLI call needs to reach this agent (port and token file). */
+  clientEnv: Record<string, string>;
+  /** The Authorization header value for this agent's API (with the default token file). */
+  authorization: string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `cassandra-pod-agent serve` with the given environment and waits until /healthz answers. */
+/**
+ * Starts `cassandra-pod-agent serve` with the given environment and waits until /healthz answers. It gets a
+ * state directory and an API token file of its own unless `env` names others.
+ */
 export async function startAgentProcess(env: Record<string, string>): Promise<AgentProcess> {
   const port = await freePort();
+  const state = agentStateDir();
   const child = spawn(process.execPath, [CLI, "serve"], {
     env: {
       ...process.env,
       AGENT_LISTEN_HOST: "127.0.0.1",
       AGENT_PORT: String(port),
       AGENT_LOG_LEVEL: "info",
+      ...state.env,
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -46,6 +56,11 @@ export async function startAgentProcess(env: Record<string, string>): Promise<Ag
     port,
     url,
     output: () => output,
+    clientEnv: {
+      AGENT_PORT: String(port),
+      AGENT_API_TOKEN_FILE: env.AGENT_API_TOKEN_FILE ?? state.tokenFile,
+    },
+    authorization: `Bearer ${state.token}`,
     async stop(signal: NodeJS.Signals = "SIGTERM") {
       if (child.exitCode === null) child.kill(signal);
       return exited;

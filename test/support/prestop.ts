@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { CLI } from "./agent-process.js";
+import { CLI, type AgentProcess } from "./agent-process.js";
 
 const run = promisify(execFile);
 
@@ -13,13 +13,13 @@ export interface PrestopResult {
 
 /** Runs `cassandra-pod-agent prestop` against an agent, as the kubelet's exec hook would. */
 export async function runPrestop(
-  agentPort: number,
+  agent: Pick<AgentProcess, "clientEnv">,
   env: Record<string, string> = {},
 ): Promise<PrestopResult> {
   const started = Date.now();
   try {
     const { stdout, stderr } = await run(process.execPath, [CLI, "prestop"], {
-      env: { ...process.env, AGENT_PORT: String(agentPort), ...env },
+      env: { ...process.env, ...agent.clientEnv, ...env },
     });
     return { code: 0, stdout, stderr, durationMs: Date.now() - started };
   } catch (error) {

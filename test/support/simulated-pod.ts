@@ -87,7 +87,7 @@ export class SimulatedPod {
     const started = Date.now();
     try {
       const { stdout } = await run(process.execPath, [CLI, ...command.slice(1)], {
-        env: { ...process.env, AGENT_PORT: String(this.agent.port) },
+        env: { ...process.env, ...this.agent.clientEnv },
         timeout: budgetMs,
       });
       this.log(`preStop ok after ${Date.now() - started} ms: ${stdout.trim()}`);

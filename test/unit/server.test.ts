@@ -2,6 +2,7 @@ import request from "supertest";
 import { describe, expect, it } from "vitest";
 import { CassandraTimeoutError } from "../../agent/errors.js";
 import { createApp } from "../../agent/server.js";
+import { testApi } from "../support/api-app.js";
 import { capturedLogger as capture, fakeDeps } from "../support/app-deps.js";
 import { FakeCassandraNode } from "../support/fakes/fake-cassandra-node.js";
 
@@ -15,8 +16,8 @@ describe("createApp", () => {
   });
 
   it("serves the node's status through the port", async () => {
-    const node = new FakeCassandraNode({ operationMode: "JOINING" });
-    const res = await request(createApp(fakeDeps({ node }))).get("/api/v1/node");
+    const { app, auth } = testApi({ node: new FakeCassandraNode({ operationMode: "JOINING" }) });
+    const res = await request(app).get("/api/v1/node").set("authorization", auth);
     expect(res.status).toBe(200);
     expect(res.body.operationMode).toBe("JOINING");
   });
@@ -25,7 +26,8 @@ describe("createApp", () => {
     const node = new FakeCassandraNode().failWith(
       new CassandraTimeoutError("Jolokia did not answer within 5 ms"),
     );
-    const res = await request(createApp(fakeDeps({ node }))).get("/api/v1/node");
+    const { app, auth } = testApi({ node });
+    const res = await request(app).get("/api/v1/node").set("authorization", auth);
     expect(res.status).toBe(504);
     expect(res.headers["content-type"]).toMatch(/^application\/problem\+json/);
     expect(res.body).toMatchObject({
@@ -43,9 +45,11 @@ describe("createApp", () => {
       throw new TypeError("secret internals at Foo.java:12");
     };
     const { lines, logger } = capture();
-    const res = await request(createApp(fakeDeps({ logger, node })))
+    const { app, auth } = testApi({ node, logger });
+    const res = await request(app)
       .get("/api/v1/node")
-      .set("X-Request-Id", "req-42");
+      .set("X-Request-Id", "req-42")
+      .set("authorization", auth);
     expect(res.status).toBe(500);
     expect(JSON.stringify(res.body)).not.toContain("secret internals");
     expect(res.body).toMatchObject({ code: "internal-error", instance: "urn:request:req-42" });
@@ -54,12 +58,13 @@ describe("createApp", () => {
   });
 
   it("answers unknown routes and malformed JSON with problem documents", async () => {
-    const app = createApp(fakeDeps());
+    const { app, auth } = testApi();
     const missing = await request(app).get("/nope");
     expect(missing.status).toBe(404);
     expect(missing.body.code).toBe("not-found");
     const malformed = await request(app)
       .post("/api/v1/node")
+      .set("authorization", auth)
       .set("content-type", "application/json")
       .send("{bad");
     expect(malformed.status).toBe(400);

@@ -1,6 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { CassandraNode, KeyspaceInfo, NodeStatus } from "../../../agent/cassandra/node.js";
-import { type AgentError, CassandraUnavailableError } from "../../../agent/errors.js";
+import type { RepairStatus, RingView, SnapshotInfo, Throughput } from "../../../agent/cassandra/views.js";
+import {
+  type AgentError,
+  CassandraOperationError,
+  CassandraRejectedError,
+  CassandraUnavailableError,
+} from "../../../agent/errors.js";
+import { FAKE_THREAD_POOLS, fakeRing, newActivity } from "./fake-node-state.js";
 
 /** A healthy one-node status, shaped like what a real Cassandra 5.0 node reports. */
 export function normalStatus(overrides: Partial<NodeStatus> = {}): NodeStatus {
@@ -39,6 +46,16 @@ const SYSTEM_KEYSPACES: KeyspaceInfo[] = [
     tables: ["local", "peers_v2"],
   },
   {
+    name: "system_auth",
+    replication: { class: "SimpleStrategy", replication_factor: "1" },
+    tables: ["roles"],
+  },
+  {
+    name: "system_distributed",
+    replication: { class: "SimpleStrategy", replication_factor: "3" },
+    tables: ["repair_history"],
+  },
+  {
     name: "system_schema",
     replication: { class: "org.apache.cassandra.locator.LocalStrategy" },
     tables: ["keyspaces", "tables"],
@@ -47,14 +64,18 @@ const SYSTEM_KEYSPACES: KeyspaceInfo[] = [
 
 /**
  * An in-memory `CassandraNode` for unit tests. Its state is set directly; `failWith` makes every call
- * reject as the real node's port would (unreachable, timed out …).
+ * reject as the real node's port would (unreachable, timed out …); `hold` keeps operations running until
+ * released, to test what happens while a job runs. Operations behave as a real node's do where the
+ * contract suite checks them (unknown keyspaces refused, a lone node refuses to decommission …).
  */
 export class FakeCassandraNode implements CassandraNode {
   state: NodeStatus;
-  keyspaceList: KeyspaceInfo[] = [...SYSTEM_KEYSPACES];
+  keyspaceList: KeyspaceInfo[] = structuredClone(SYSTEM_KEYSPACES);
   failure: AgentError | undefined;
   calls: string[] = [];
   drainDurationMs = 0;
+  readonly activity = newActivity();
+  private held: Promise<void> | undefined;
 
   constructor(overrides: Partial<NodeStatus> = {}) {
     this.state = normalStatus(overrides);
@@ -70,6 +91,16 @@ export class FakeCassandraNode implements CassandraNode {
     return this;
   }
 
+  /** Makes every operation wait until the returned function is called. */
+  hold(): () => void {
+    let release: () => void = () => undefined;
+    this.held = new Promise<void>((resolve) => (release = resolve));
+    return () => {
+      this.held = undefined;
+      release();
+    };
+  }
+
   private async answer<T>(call: string, value: () => T): Promise<T> {
     this.calls.push(call);
     await Promise.resolve();
@@ -77,12 +108,21 @@ export class FakeCassandraNode implements CassandraNode {
     return value();
   }
 
-  status(): Promise<NodeStatus> {
-    return this.answer("status", () => structuredClone(this.state));
+  private async operate(
+    call: string,
+    keyspace: string | null,
+    effect: () => void = () => undefined,
+  ): Promise<void> {
+    await this.answer(call, () => undefined);
+    if (keyspace !== null) this.keyspace(keyspace);
+    await this.held;
+    effect();
   }
 
-  keyspaces(): Promise<KeyspaceInfo[]> {
-    return this.answer("keyspaces", () => structuredClone(this.keyspaceList));
+  private keyspace(name: string): KeyspaceInfo {
+    const found = this.keyspaceList.find((k) => k.name === name);
+    if (!found) throw new CassandraRejectedError(`Keyspace ${name} does not exist`);
+    return found;
   }
 
   cqlPing(_timeoutMs: number): Promise<void> {
@@ -112,7 +152,84 @@ export class FakeCassandraNode implements CassandraNode {
     this.set({ operationMode: "DRAINED", draining: false, drained: true, gossipRunning: false });
   }
 
+  status = () => this.answer("status", () => structuredClone(this.state));
+  keyspaces = () => this.answer("keyspaces", () => structuredClone(this.keyspaceList));
+  ring = (keyspace?: string): Promise<RingView> =>
+    this.answer("ring", () => {
+      if (keyspace !== undefined && /LocalStrategy$/.test(this.keyspace(keyspace).replication.class ?? "")) {
+        throw new CassandraRejectedError("Ownership values for keyspaces with LocalStrategy are meaningless");
+      }
+      return fakeRing(this.state, keyspace ?? null);
+    });
+  schemaVersions = () =>
+    this.answer("schemaVersions", () => ({ [this.state.schemaVersion]: [...this.state.liveEndpoints] }));
+  compactions = () => this.answer("compactions", () => ({ pendingTasks: 0, active: [] }));
+  streams = () => this.answer("streams", () => []);
+  threadPools = () => this.answer("threadPools", () => structuredClone(FAKE_THREAD_POOLS));
+  snapshots = () => this.answer("snapshots", () => structuredClone(this.activity.snapshots));
+  throughput = () => this.answer("throughput", () => ({ ...this.activity.throughput }));
+
+  setThroughput = (changes: Partial<Throughput>) =>
+    this.answer("setThroughput", () => void Object.assign(this.activity.throughput, changes));
+  flush = (ks: string) => this.operate("flush", ks);
+  compact = (ks: string) => this.operate("compact", ks);
+  cleanup = (ks: string) => this.operate("cleanup", ks);
+  garbageCollect = (ks: string) => this.operate("garbageCollect", ks);
+  upgradeSSTables = (ks: string) => this.operate("upgradeSSTables", ks);
+  scrub = (ks: string) => this.operate("scrub", ks);
+  rebuild = (_dc: string | null, ks: string | null) => this.operate("rebuild", ks);
+
+  decommission = () =>
+    this.operate("decommission", null, () => {
+      if (Object.keys(this.state.hostIdToEndpoint).length < 2) {
+        throw new CassandraOperationError(
+          "no other normal nodes in the ring; decommission would be pointless",
+        );
+      }
+      this.set({ operationMode: "DECOMMISSIONED" });
+    });
+
+  async startRepair(keyspace: string): Promise<number> {
+    await this.operate("startRepair", keyspace);
+    const command = this.activity.nextRepair++;
+    const alone = Object.keys(this.state.hostIdToEndpoint).length < 2;
+    this.activity.repairs.set(command, alone ? "failed" : "completed");
+    return command;
+  }
+
+  repairStatus = (command: number): Promise<RepairStatus> =>
+    this.answer("repairStatus", () => {
+      const state = this.activity.repairs.get(command);
+      if (!state) return { state: "unknown", messages: [] };
+      const message =
+        state === "failed" ? "Nothing to repair - aborting" : `Repair command #${command} finished`;
+      return { state, messages: [message] };
+    });
+
+  takeSnapshot = (tag: string, entities: string[]) =>
+    this.operate("takeSnapshot", null, () => {
+      const targets = entities.length > 0 ? entities : this.keyspaceList.map((k) => k.name);
+      for (const entity of targets) {
+        const [ks = "", table] = entity.split(".");
+        for (const t of table ? [table] : this.keyspace(ks).tables)
+          this.activity.snapshots.push(snapshot(tag, ks, t));
+      }
+    });
+
+  clearSnapshot = (tag: string | null, keyspaces: string[]) =>
+    this.operate("clearSnapshot", null, () => {
+      this.activity.snapshots = this.activity.snapshots.filter(
+        (s) =>
+          !((tag === null || s.tag === tag) && (keyspaces.length === 0 || keyspaces.includes(s.keyspace))),
+      );
+    });
+
   async close(): Promise<void> {
     this.calls.push("close");
   }
+}
+
+function snapshot(tag: string, keyspace: string, table: string): SnapshotInfo {
+  const createdAt = new Date().toISOString();
+  return { tag, keyspace, table, createdAt, expiresAt: null, trueSizeBytes: 0, sizeOnDiskBytes: 1024 };
 }

@@ -6,9 +6,9 @@ import {
   CassandraUnavailableError,
   DeadlineExceededError,
 } from "../../../agent/errors.js";
-import { createApp } from "../../../agent/server.js";
 import { ProbeService } from "../../../probes/probe-service.js";
-import { capturedLogger, fakeDeps } from "../../support/app-deps.js";
+import { testApi } from "../../support/api-app.js";
+import { capturedLogger } from "../../support/app-deps.js";
 import { FakeCassandraNode } from "../../support/fakes/fake-cassandra-node.js";
 
 function setup(node = new FakeCassandraNode(), deadlineMs = 2_000) {
@@ -104,21 +104,37 @@ describe("Drainer", () => {
 });
 
 describe("POST /api/v1/node/drain", () => {
-  it("answers with the result, and GET /api/v1/node shows the drain state", async () => {
-    const deps = fakeDeps();
-    const app = createApp(deps);
-    const res = await request(app).post("/api/v1/node/drain").send({});
+  it("with wait=true answers with the result; GET /api/v1/node shows the drain state", async () => {
+    const { app, auth } = testApi();
+    const res = await request(app).post("/api/v1/node/drain?wait=true").set("authorization", auth).send({});
     expect(res.status).toBe(200);
     expect(res.body.outcome).toBe("drained");
-    const node = await request(app).get("/api/v1/node");
+    const job = await request(app).get(`/api/v1/jobs/${res.body.jobId}`).set("authorization", auth);
+    expect(job.body).toMatchObject({ type: "drain", state: "succeeded" });
+    const node = await request(app).get("/api/v1/node").set("authorization", auth);
     expect(node.body).toMatchObject({ operationMode: "DRAINED", drain: { state: "drained" } });
   });
 
-  it("answers 503 problem+json when Cassandra is down", async () => {
-    const app = createApp(
-      fakeDeps({ node: new FakeCassandraNode().failWith(new CassandraUnavailableError("refused")) }),
-    );
-    const res = await request(app).post("/api/v1/node/drain").send({});
+  it("runs as a job that preempts a running exclusive job, and a second request gets the same job", async () => {
+    const node = Object.assign(new FakeCassandraNode(), { drainDurationMs: 50 });
+    const { app, auth, jobs } = testApi({ node });
+    const release = node.hold();
+    const repair = await request(app).post("/api/v1/node/cleanup").set("authorization", auth).send({});
+    expect(repair.status).toBe(202);
+    const first = await request(app).post("/api/v1/node/drain").set("authorization", auth).send({});
+    const second = await request(app).post("/api/v1/node/drain").set("authorization", auth).send({});
+    expect([first.status, second.status]).toEqual([202, 202]);
+    expect(second.body.id).toBe(first.body.id);
+    expect((await jobs.wait(first.body.id)).state).toBe("succeeded");
+    release();
+  });
+
+  it("answers 401 without the token and 503 problem+json when Cassandra is down", async () => {
+    const { app, auth } = testApi({
+      node: new FakeCassandraNode().failWith(new CassandraUnavailableError("refused")),
+    });
+    expect((await request(app).post("/api/v1/node/drain").send({})).status).toBe(401);
+    const res = await request(app).post("/api/v1/node/drain?wait=true").set("authorization", auth).send({});
     expect(res.status).toBe(503);
     expect(res.body.code).toBe("cassandra-unavailable");
   });

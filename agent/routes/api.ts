@@ -1,0 +1,44 @@
+import type { Router } from "express";
+import type { CassandraNode } from "../cassandra/node.js";
+import { ApiRegistry, ok } from "../http/api-route.js";
+import { openApiDocument } from "../http/openapi.js";
+import type { JobRunner } from "../jobs/job-runner.js";
+import type { Drainer } from "../operations/drain.js";
+import { registerActivityRoutes } from "./activity.js";
+import { registerDrainRoutes } from "./drain.js";
+import { registerJobRoutes } from "./jobs.js";
+import { registerOperationRoutes } from "./operations.js";
+import { registerNodeRoutes } from "./node.js";
+
+export interface ApiDeps {
+  node: CassandraNode;
+  drainer: Drainer;
+  jobs: JobRunner;
+  version: string;
+}
+
+/**
+ * Every /api/v1 route, declared through one registry so that the OpenAPI document at
+ * `/api/v1/openapi.json` is built from the very schemas that validate requests.
+ */
+export function apiRouter(deps: ApiDeps): Router {
+  const api = new ApiRegistry();
+  registerNodeRoutes(api, deps.node, deps.drainer);
+  registerDrainRoutes(api, deps.drainer, deps.jobs);
+  registerActivityRoutes(api, deps.node);
+  registerOperationRoutes(api, deps.node, deps.jobs);
+  registerJobRoutes(api, deps.jobs);
+  let document: Record<string, unknown> | undefined;
+  api.route(
+    {
+      method: "get",
+      path: "/api/v1/openapi.json",
+      operationId: "getOpenApi",
+      summary: "this API's OpenAPI 3.1 document",
+      tag: "meta",
+      responses: { 200: { description: "the document" } },
+    },
+    () => ok((document ??= openApiDocument(api.specs, deps.version))),
+  );
+  return api.router;
+}

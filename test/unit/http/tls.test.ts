@@ -1,0 +1,143 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import type { Server } from "node:http";
+import { request } from "node:https";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../../agent/config.js";
+import { FileToken } from "../../../agent/http/auth.js";
+import { listen } from "../../../agent/http/listen.js";
+import { createApp } from "../../../agent/server.js";
+import { FakeCassandraNode } from "../../support/fakes/fake-cassandra-node.js";
+import { freePort } from "../../support/free-port.js";
+import { silentLogger } from "../../support/silent-logger.js";
+import { fakeDeps } from "../../support/app-deps.js";
+
+const dir = mkdtempSync(path.join(tmpdir(), "cpa-tls-"));
+const file = (name: string) => path.join(dir, name);
+const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
+
+/** A CA, a server certificate for 127.0.0.1, a client certificate it signed, and a self-signed rogue one. */
+function makeCertificates(): void {
+  const subj = (cn: string) => ["-subj", `/CN=${cn}`];
+  openssl(
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-days",
+    "2",
+    "-keyout",
+    "ca.key",
+    "-out",
+    "ca.crt",
+    ...subj("test-ca"),
+  );
+  writeFileSync(file("san.ext"), "subjectAltName=IP:127.0.0.1\n");
+  for (const name of ["server", "client"]) {
+    openssl(
+      "req",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-keyout",
+      `${name}.key`,
+      "-out",
+      `${name}.csr`,
+      ...subj(name),
+    );
+    const ext = name === "server" ? ["-extfile", "san.ext"] : [];
+    openssl(
+      "x509",
+      "-req",
+      "-in",
+      `${name}.csr`,
+      "-CA",
+      "ca.crt",
+      "-CAkey",
+      "ca.key",
+      "-CAcreateserial",
+      "-days",
+      "2",
+      "-out",
+      `${name}.crt`,
+      ...ext,
+    );
+  }
+  openssl(
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-days",
+    "2",
+    "-keyout",
+    "rogue.key",
+    "-out",
+    "rogue.crt",
+    ...subj("rogue"),
+  );
+}
+
+let server: Server;
+let port: number;
+
+function get(pathname: string, client?: "client" | "rogue"): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: "127.0.0.1",
+        port,
+        path: pathname,
+        ca: readFileSync(file("ca.crt")),
+        headers: { authorization: "Bearer tls-token" },
+        ...(client
+          ? { cert: readFileSync(file(`${client}.crt`)), key: readFileSync(file(`${client}.key`)) }
+          : {}),
+      },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+beforeAll(async () => {
+  makeCertificates();
+  writeFileSync(file("token"), "tls-token\n");
+  port = await freePort();
+  const config = loadConfig({
+    AGENT_LISTEN_HOST: "127.0.0.1",
+    AGENT_PORT: String(port),
+    AGENT_TLS_CERT_FILE: file("server.crt"),
+    AGENT_TLS_KEY_FILE: file("server.key"),
+    AGENT_TLS_CLIENT_CA_FILE: file("ca.crt"),
+  });
+  const app = createApp(
+    fakeDeps({
+      logger: silentLogger(),
+      node: new FakeCassandraNode(),
+      auth: { mode: "token", token: new FileToken(file("token")), requireClientCert: true },
+    }),
+  );
+  server = await listen(app, config);
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+describe("HTTPS with mutual TLS", () => {
+  it("keeps /healthz open to clients without a certificate (the kubelet presents none)", async () => {
+    expect(await get("/healthz")).toBe(200);
+  });
+
+  it("requires a client certificate signed by the client CA on /api, on top of the token", async () => {
+    expect(await get("/api/v1/jobs")).toBe(401);
+    expect(await get("/api/v1/jobs", "rogue")).toBe(401);
+    expect(await get("/api/v1/jobs", "client")).toBe(200);
+  });
+});
