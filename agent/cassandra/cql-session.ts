@@ -20,7 +20,10 @@ function cqlError(error: unknown, endpoint: string): AgentError {
   const name = (error as { name?: string } | undefined)?.name;
   const message = error instanceof Error ? error.message : String(error);
   if (name === "NoHostAvailableError") {
-    return new CassandraUnavailableError(`CQL at ${endpoint} is not reachable`, { cause: error });
+    // The driver keeps why each host failed; the first reason (refused, timed out, auth …) is what helps.
+    const inner = Object.values((error as { innerErrors?: Record<string, unknown> }).innerErrors ?? {})[0];
+    const reason = inner instanceof Error ? ` (${inner.message})` : "";
+    return new CassandraUnavailableError(`CQL at ${endpoint} is not reachable${reason}`, { cause: error });
   }
   if (name === "OperationTimedOutError") {
     return new CassandraTimeoutError(`CQL at ${endpoint} did not answer in time`, { cause: error });
@@ -35,15 +38,23 @@ function cqlError(error: unknown, endpoint: string): AgentError {
  * agent's idle memory, and probes and metrics never need it.
  */
 export class CqlSession {
-  private client: cassandra.Client | undefined;
+  private client: Promise<cassandra.Client> | undefined;
   private readonly endpoint: string;
 
   constructor(private readonly options: CqlSessionOptions) {
     this.endpoint = `${options.host}:${options.port}`;
   }
 
-  private async connected(): Promise<cassandra.Client> {
-    if (this.client) return this.client;
+  /** One connect shared by concurrent first callers; a failed one is forgotten so the next call retries. */
+  private connected(): Promise<cassandra.Client> {
+    this.client ??= this.connect().catch((error: unknown) => {
+      this.client = undefined;
+      throw error;
+    });
+    return this.client;
+  }
+
+  private async connect(): Promise<cassandra.Client> {
     const { default: driver } = await import("cassandra-driver");
     const { loadBalancing } = driver.policies;
     const client = new driver.Client({
@@ -68,7 +79,6 @@ export class CqlSession {
       await client.shutdown().catch(() => undefined);
       throw cqlError(error, this.endpoint);
     }
-    this.client = client;
     return client;
   }
 
@@ -111,6 +121,7 @@ export class CqlSession {
   async close(): Promise<void> {
     const client = this.client;
     this.client = undefined;
-    await client?.shutdown();
+    const connected = await client?.catch(() => undefined);
+    await connected?.shutdown();
   }
 }
