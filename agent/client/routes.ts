@@ -21,7 +21,7 @@ export const CLIENT_ROUTES = {
   getOpenApi: ["get", "/api/v1/openapi.json"],
 } as const satisfies Record<string, readonly [string, string]>;
 
-/** Operations posted to `/api/v1/node/{operation}`. `drain` is served by the drain module. */
+/** Operations posted to `/api/v1/node/{operation}` (drain's route is in `routes/drain.ts`). */
 export const CLIENT_OPERATIONS = [
   "flush",
   "compact",

@@ -8,9 +8,6 @@ import { CLIENT_OPERATIONS, CLIENT_ROUTES } from "../../agent/client/routes.js";
 import { testApi, type TestApi } from "../support/api-app.js";
 import { FakeCassandraNode } from "../support/fakes/fake-cassandra-node.js";
 
-/** Routes the client knows that another module serves (merged separately). */
-const SERVED_ELSEWHERE = new Set(["drain"]);
-
 let api: TestApi;
 let server: Server;
 let client: AgentClient;
@@ -33,7 +30,7 @@ describe("AgentClient", () => {
       if (path.includes("{operation}")) continue;
       expect(doc.paths[path]?.[method], `${name}: ${method} ${path}`).toBeDefined();
     }
-    for (const op of CLIENT_OPERATIONS.filter((o) => !SERVED_ELSEWHERE.has(o))) {
+    for (const op of CLIENT_OPERATIONS) {
       expect(doc.paths[`/api/v1/node/${op}`]?.post, op).toBeDefined();
     }
   });
