@@ -2,10 +2,9 @@ import type { AgentConfig } from "../agent/config.js";
 import { ConfigError } from "../agent/errors.js";
 import { FsObjectStore } from "./fs-object-store.js";
 import type { ObjectStore } from "./object-store.js";
-import { createS3Client } from "./s3-client.js";
-import { S3ObjectStore } from "./s3-object-store.js";
+import { DeferredObjectStore } from "./deferred-object-store.js";
 
-type StoreConfig = Pick<
+export type StoreConfig = Pick<
   AgentConfig,
   | "backupTarget"
   | "backupDir"
@@ -26,32 +25,19 @@ type StoreConfig = Pick<
 /**
  * Builds the configured {@link ObjectStore} for the composition root, which owns it and calls `close` on
  * shutdown (the S3 client keeps sockets open). Credentials come from the SDK's default chain (IRSA / pod
- * identity, environment, profile), never from the agent's config.
+ * identity, environment, profile), never from the agent's config. The AWS SDK is loaded on the store's
+ * first use: it is a large share of the agent's memory, and the local-directory target never needs it.
  */
 export function createObjectStore(config: StoreConfig): { store: ObjectStore; close(): void } {
   if (config.backupTarget === "fs") return { store: new FsObjectStore(config.backupDir), close: () => {} };
-  if (!config.s3Bucket) throw new ConfigError("AGENT_S3_BUCKET: is required when AGENT_BACKUP_TARGET=s3");
-  const client = createS3Client({
-    region: config.s3Region,
-    ...(config.s3Endpoint ? { endpoint: config.s3Endpoint } : {}),
-    forcePathStyle: config.s3ForcePathStyle,
-    maxAttempts: config.s3MaxAttempts,
-    checksumWhenRequired: config.s3ChecksumWhenRequired,
+  const bucket = config.s3Bucket;
+  if (!bucket) throw new ConfigError("AGENT_S3_BUCKET: is required when AGENT_BACKUP_TARGET=s3");
+  let close: (() => void) | undefined;
+  const store = new DeferredObjectStore(async () => {
+    const { s3StoreFromConfig } = await import("./s3-store-from-config.js");
+    const built = s3StoreFromConfig({ ...config, s3Bucket: bucket });
+    close = built.close;
+    return built.store;
   });
-  const sse =
-    config.s3Sse === "AES256"
-      ? { mode: "AES256" as const }
-      : config.s3Sse === "aws:kms"
-        ? { mode: "aws:kms" as const, ...(config.s3SseKmsKeyId ? { kmsKeyId: config.s3SseKmsKeyId } : {}) }
-        : undefined;
-  const store = new S3ObjectStore(client, {
-    bucket: config.s3Bucket,
-    prefix: config.s3Prefix,
-    partSize: config.s3PartSize,
-    queueSize: config.s3QueueSize,
-    bandwidthLimit: config.backupBandwidthLimit,
-    serverChecksums: !config.s3ChecksumWhenRequired,
-    ...(sse ? { sse } : {}),
-  });
-  return { store, close: () => client.destroy() };
+  return { store, close: () => close?.() };
 }

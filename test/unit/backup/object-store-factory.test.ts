@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../../agent/config.js";
+import { DeferredObjectStore } from "../../../backup/deferred-object-store.js";
 import { FsObjectStore } from "../../../backup/fs-object-store.js";
 import { createObjectStore } from "../../../backup/object-store-factory.js";
 import { S3ObjectStore } from "../../../backup/s3-object-store.js";
@@ -12,7 +13,7 @@ describe("backup store options", () => {
     close();
   });
 
-  it("builds an S3 store from the S3 options", () => {
+  it("builds an S3 store from the S3 options", async () => {
     const config = loadConfig({
       AGENT_BACKUP_TARGET: "s3",
       AGENT_S3_BUCKET: "b",
@@ -28,7 +29,9 @@ describe("backup store options", () => {
       s3ChecksumWhenRequired: true,
     });
     const { store, close } = createObjectStore(config);
-    expect(store).toBeInstanceOf(S3ObjectStore);
+    // The SDK is loaded on first use; the store behind it is the S3 one.
+    expect(store).toBeInstanceOf(DeferredObjectStore);
+    expect(await (store as DeferredObjectStore).resolve()).toBeInstanceOf(S3ObjectStore);
     close();
   });
 
