@@ -4,6 +4,8 @@ import { JolokiaClient } from "./cassandra/jolokia-client.js";
 import { JolokiaCassandraNode } from "./cassandra/jolokia-node.js";
 import type { AgentConfig } from "./config.js";
 import { createLogger, type Logger } from "./logger.js";
+import { CassandraMetrics } from "./metrics/cassandra/cassandra-metrics.js";
+import { createAgentRegistry } from "./metrics/registry.js";
 import { readSecretFile } from "./secrets.js";
 import { createApp } from "./server.js";
 
@@ -25,10 +27,20 @@ export async function startAgent(
   config: AgentConfig,
   logger: Logger = createLogger(config.logLevel),
 ): Promise<RunningAgent> {
+  const metrics = createAgentRegistry();
   const jolokia = new JolokiaClient({
     url: config.jolokiaUrl,
     timeoutMs: config.jolokiaTimeoutMs,
     authorization: jolokiaAuthorization(config),
+    onRequest: metrics.agent.onJolokiaRequest,
+  });
+  const cassandraMetrics = new CassandraMetrics({
+    reader: jolokia,
+    registry: metrics.registry,
+    logger,
+    scrapeTimeoutMs: config.metricsScrapeTimeoutMs,
+    slowIntervalMs: config.metricsSlowIntervalMs,
+    slowTimeoutMs: Math.max(config.metricsScrapeTimeoutMs, 60_000),
   });
   const cql = new CqlSession({
     host: config.cqlHost,
@@ -40,7 +52,12 @@ export async function startAgent(
     timeoutMs: config.jolokiaTimeoutMs,
   });
   const node = new JolokiaCassandraNode(jolokia, cql);
-  const app = createApp({ logger, node });
+  const app = createApp({
+    logger,
+    node,
+    metrics: { registry: metrics.registry, cassandra: cassandraMetrics },
+  });
+  cassandraMetrics.start();
 
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.listenHost, () => resolve(s));
@@ -61,6 +78,7 @@ export async function startAgent(
   const stop = () => {
     stopping ??= (async () => {
       logger.info("agent stopping");
+      cassandraMetrics.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
