@@ -2,6 +2,7 @@ import { Counter, Gauge, type Registry } from "prom-client";
 import type { Logger } from "../../logger.js";
 import { ALL_FAMILIES } from "./catalog.js";
 import type { FamilySpec, Tier } from "./family.js";
+import { MBeanDirectory } from "./mbean-directory.js";
 import { collectFamilies, type BulkReader, type TierResult } from "./read-plan.js";
 import { SnapshotMetric, type FamilySnapshot } from "./snapshot-metric.js";
 
@@ -23,13 +24,16 @@ const SLOW_RETRY_MS = 30_000;
 
 /**
  * Cassandra's metrics, read through Jolokia. The scrape tier is read when `/metrics` is asked for, in one
- * bulk request bounded by `scrapeTimeoutMs`; concurrent scrapes share the collection in flight. The slow
+ * bulk request bounded by `scrapeTimeoutMs`, of exact MBean names found by the directory (patterns until
+ * it has run once); concurrent scrapes share the collection in flight. The slow
  * tier is read on its own timer and served from cache, so a scrape never waits on it. A failed read sets
  * `cassandra_up 0` and empties the scrape-tier families: the scrape itself still succeeds.
  */
 export class CassandraMetrics {
   private readonly latest = new Map<string, FamilySnapshot>();
   private readonly families: Record<Tier, FamilySpec[]>;
+  /** Exact names behind the catalogue's patterns, refreshed in the background by scrapes. */
+  readonly directory: MBeanDirectory;
   private slowAt: number | undefined;
   private inflight: Promise<void> | undefined;
   private slowInflight: Promise<boolean> | undefined;
@@ -44,6 +48,8 @@ export class CassandraMetrics {
       scrape: all.filter((f) => f.tier === "scrape"),
       slow: all.filter((f) => f.tier === "slow"),
     };
+    const patterns = all.flatMap((family) => family.reads.map((read) => read.mbean));
+    this.directory = new MBeanDirectory(options.reader, patterns);
     const registers = [options.registry];
     for (const spec of all) {
       options.registry.registerMetric(new SnapshotMetric(spec, () => this.latest.get(spec.name)) as never);
@@ -119,7 +125,9 @@ export class CassandraMetrics {
     const started = performance.now();
     let result: TierResult | undefined;
     try {
-      result = await collectFamilies(this.options.reader, this.families[tier], timeoutMs);
+      this.directory.refreshIfStale(timeoutMs);
+      const lookup = (pattern: string) => this.directory.lookup(pattern);
+      result = await collectFamilies(this.options.reader, this.families[tier], timeoutMs, lookup);
     } catch (error) {
       this.errors.inc({ tier, kind: "request" });
       this.options.logger.warn({ err: error, tier }, "reading Cassandra's metrics through Jolokia failed");

@@ -1,5 +1,6 @@
 import type { JolokiaRequest } from "jolokia.js";
 import type { JolokiaOutcome } from "../../cassandra/jolokia-client.js";
+import { CassandraMBeanNotFoundError } from "../../errors.js";
 import { MBEAN, SNITCH_ATTRIBUTES } from "../../cassandra/mbeans.js";
 import { toReadResult } from "./builders.js";
 import type { FamilySamples, FamilySpec, Labels, ReadResult, ReadSpec } from "./family.js";
@@ -32,30 +33,64 @@ function plan(families: FamilySpec[]): ReadSpec[] {
   return [...attributes].map(([mbean, set]) => ({ mbean, attributes: [...set] }));
 }
 
+/** Exact names known for a pattern (see MBeanDirectory); undefined means "read the pattern itself". */
+export type NameLookup = (pattern: string) => string[] | undefined;
+
+/** Above this many requests, the bulk is split in two requests sent at once (two Jolokia threads). */
+const SPLIT_ABOVE = 400;
+
+async function bulkInParts(reader: BulkReader, requests: JolokiaRequest[], timeoutMs: number) {
+  if (requests.length <= SPLIT_ABOVE) return reader.bulk(requests, timeoutMs);
+  const half = Math.ceil(requests.length / 2);
+  const parts = await Promise.all([
+    reader.bulk(requests.slice(0, half), timeoutMs),
+    reader.bulk(requests.slice(half), timeoutMs),
+  ]);
+  return parts.flat();
+}
+
+const readRequest = (mbean: string, attribute: string[]): JolokiaRequest => ({
+  type: "read",
+  mbean,
+  attribute,
+  config: { ignoreErrors: true, includeRequest: false },
+});
+
 /**
- * Reads every family of a tier in ONE bulk request: each MBean pattern once, however many families use it
- * (a pattern costs Cassandra a scan of every metric name), plus the snitch for the node's dc and rack. `ignoreErrors` keeps one odd MBean from
- * failing a whole pattern read. Rejects only when the request as a whole failed.
+ * Reads every family of a tier in one bulk request (two above SPLIT_ABOVE entries): each MBean pattern
+ * once however many families use it, as its exact names when `lookup` knows them (a pattern costs
+ * Cassandra a scan of every metric name), plus the snitch for the node's dc and rack. `ignoreErrors`
+ * keeps one odd attribute from failing a read; a name that vanished (a dropped table) is skipped.
+ * Rejects only when a request as a whole failed.
  */
 export async function collectFamilies(
   reader: BulkReader,
   families: FamilySpec[],
   timeoutMs: number,
+  lookup: NameLookup = () => undefined,
 ): Promise<TierResult> {
-  const planned = plan(families);
-  const requests: JolokiaRequest[] = planned.map((read) => ({
-    type: "read",
-    mbean: read.mbean,
-    attribute: read.attributes,
-    config: { ignoreErrors: true, includeRequest: false },
-  }));
-  const outcomes = await reader.bulk(requests, timeoutMs);
-  const results = new Map<string, ReadResult | undefined>();
+  const requests: JolokiaRequest[] = [];
+  const owners: { read: ReadSpec; exact?: string }[] = [];
+  const results = new Map<string, ReadResult>();
+  for (const read of plan(families)) {
+    const names = isPattern(read.mbean) ? lookup(read.mbean) : undefined;
+    if (names) results.set(read.mbean, new Map());
+    for (const exact of names ?? [undefined]) {
+      requests.push(readRequest(exact ?? read.mbean, read.attributes));
+      owners.push({ read, exact });
+    }
+  }
+  const outcomes = await bulkInParts(reader, requests, timeoutMs);
   let failedReads = 0;
-  planned.forEach((read, i) => {
+  owners.forEach(({ read, exact }, i) => {
     const outcome = outcomes[i];
-    if (outcome?.ok) results.set(read.mbean, toReadResult(read, outcome.value, isPattern(read.mbean)));
-    else failedReads++;
+    if (!outcome?.ok) {
+      if (!(exact && outcome?.error instanceof CassandraMBeanNotFoundError)) failedReads++;
+    } else if (exact) {
+      results.get(read.mbean)?.set(exact, outcome.value as Record<string, unknown>);
+    } else {
+      results.set(read.mbean, toReadResult(read, outcome.value, isPattern(read.mbean)));
+    }
   });
   const snitch = results.get(SNITCH.mbean)?.get(SNITCH.mbean) ?? {};
   const nodeLabels = { dc: String(snitch.Datacenter ?? ""), rack: String(snitch.Rack ?? "") };

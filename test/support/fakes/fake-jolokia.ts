@@ -1,6 +1,6 @@
 import type { JolokiaRequest } from "jolokia.js";
 import type { JolokiaOutcome } from "../../../agent/cassandra/jolokia-client.js";
-import { CassandraUnavailableError } from "../../../agent/errors.js";
+import { CassandraMBeanNotFoundError } from "../../../agent/errors.js";
 import type { BulkReader } from "../../../agent/metrics/cassandra/read-plan.js";
 import { keyProperties } from "../../../agent/metrics/cassandra/object-name.js";
 
@@ -23,11 +23,11 @@ function pick(attrs: Attributes, wanted: string[]): Attributes {
 /**
  * An in-memory MBean server answering Jolokia bulk reads the way the real agent does: exact names give
  * their attributes, patterns (`...,*`) give a map by MBean name, absent attributes are skipped
- * (`ignoreErrors`), and an unknown exact name fails its entry only. Counts requests for assertions.
+ * (`ignoreErrors`), an unknown exact name fails its entry only, and `search` lists matching names.
+ * Records every bulk request for assertions.
  */
 export class FakeJolokia implements BulkReader {
   readonly mbeans = new Map<string, Attributes>();
-  bulkCalls = 0;
   requestsSeen: JolokiaRequest[][] = [];
   /** When set, every bulk call rejects with it (Jolokia unreachable). */
   failure: Error | undefined;
@@ -40,7 +40,6 @@ export class FakeJolokia implements BulkReader {
   }
 
   async bulk(requests: JolokiaRequest[]): Promise<JolokiaOutcome[]> {
-    this.bulkCalls++;
     this.requestsSeen.push(requests);
     await this.gate;
     if (this.failure) throw this.failure;
@@ -48,11 +47,14 @@ export class FakeJolokia implements BulkReader {
   }
 
   private answer(request: JolokiaRequest): JolokiaOutcome {
-    if (request.type !== "read") throw new Error("the fake answers reads only");
+    if (request.type === "search") {
+      return { ok: true, value: [...this.mbeans.keys()].filter((name) => matches(request.mbean, name)) };
+    }
+    if (request.type !== "read") throw new Error("the fake answers reads and searches only");
     const wanted = ([] as string[]).concat(request.attribute ?? []);
     if (!request.mbean.includes("*")) {
       const attrs = this.mbeans.get(request.mbean);
-      if (!attrs) return { ok: false, error: new CassandraUnavailableError(`no ${request.mbean}`) };
+      if (!attrs) return { ok: false, error: new CassandraMBeanNotFoundError(`no ${request.mbean}`) };
       return { ok: true, value: pick(attrs, wanted) };
     }
     const value: Record<string, Attributes> = {};
@@ -94,4 +96,11 @@ export function fakeCassandraNode(): FakeJolokia {
       HeapMemoryUsage: { used: 100, committed: 200, max: 400 },
       NonHeapMemoryUsage: { used: 50, committed: 60, max: -1 },
     });
+}
+
+/** The bulk requests that read (not searched), and the MBean names or patterns each one read. */
+export function readBulks(jolokia: FakeJolokia): string[][] {
+  return jolokia.requestsSeen
+    .filter((requests) => requests.some((r) => r.type === "read"))
+    .map((requests) => requests.flatMap((r) => (r.type === "read" ? [r.mbean] : [])));
 }
