@@ -1,0 +1,143 @@
+/**
+ * Scrape time and CPU per scrape at 1,000 tables: this agent's /metrics beside the Prometheus JMX
+ * exporter 1.0.1 with its Cassandra example rules, both on the same node in the same run.
+ *
+ *   npm run build && npx tsx bench/metrics-scrape.ts [--keyspaces 10] [--tables 100] [--rounds 10]
+ *
+ * Starts one Cassandra 5.0 node (4 GiB heap) with Jolokia and the JMX exporter attached, creates the
+ * tables over CQL with one row each and flushes them (a few minutes on 2 cores), starts the built agent,
+ * then alternates scrapes of the two. Prints figures; asserts nothing.
+ */
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { JolokiaClient } from "../agent/cassandra/jolokia-client.js";
+import { MBEAN } from "../agent/cassandra/mbeans.js";
+import { CLI, startAgentProcess, type AgentProcess } from "../test/support/agent-process.js";
+import { freePort } from "../test/support/cassandra/local-network.js";
+import { LocalCluster } from "../test/support/cassandra/local-cluster.js";
+import { jmxExporterArgument, JMX_EXPORTER_VERSION } from "./support/jmx-exporter.js";
+import { createManyTables } from "./support/many-tables.js";
+import { processCpuSeconds } from "./support/proc-cpu.js";
+
+interface Scrape {
+  seconds: number;
+  cassandraCpu: number;
+  agentCpu: number;
+  bytes: number;
+  samples: number;
+}
+
+const { values } = parseArgs({
+  options: {
+    keyspaces: { type: "string", default: "10" },
+    tables: { type: "string", default: "100" },
+    rounds: { type: "string", default: "10" },
+  },
+});
+
+/** One scrape, with the CPU that Cassandra's JVM and the agent used meanwhile. */
+async function scrape(url: string, jvmPid: number, agentPid?: number): Promise<Scrape> {
+  const jvm0 = processCpuSeconds(jvmPid);
+  const agent0 = agentPid ? processCpuSeconds(agentPid) : 0;
+  const started = performance.now();
+  const res = await fetch(url);
+  const text = await res.text();
+  const seconds = (performance.now() - started) / 1000;
+  if (res.status !== 200) throw new Error(`${url} answered ${res.status}`);
+  return {
+    seconds,
+    cassandraCpu: processCpuSeconds(jvmPid) - jvm0,
+    agentCpu: agentPid ? processCpuSeconds(agentPid) - agent0 : 0,
+    bytes: text.length,
+    samples: text.split("\n").filter((l) => l && !l.startsWith("#")).length,
+  };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+function report(label: string, runs: Scrape[]): Record<string, string | number> {
+  return {
+    exporter: label,
+    "median s": median(runs.map((r) => r.seconds)).toFixed(3),
+    "mean s": mean(runs.map((r) => r.seconds)).toFixed(3),
+    "Cassandra CPU s/scrape": mean(runs.map((r) => r.cassandraCpu)).toFixed(3),
+    "agent CPU s/scrape": mean(runs.map((r) => r.agentCpu)).toFixed(3),
+    samples: runs.at(-1)?.samples ?? 0,
+    MB: ((runs.at(-1)?.bytes ?? 0) / 1e6).toFixed(2),
+  };
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
+  const keyspaces = Number(values.keyspaces);
+  const perKeyspace = Number(values.tables);
+  const rounds = Number(values.rounds);
+  const work = await mkdtemp(path.join(tmpdir(), "cpa-bench-"));
+  const exporterPort = await freePort();
+  const javaagent = await jmxExporterArgument("127.0.0.1", exporterPort, work);
+  console.log(`starting Cassandra with Jolokia and jmx_prometheus_javaagent ${JMX_EXPORTER_VERSION} …`);
+  const cluster = await LocalCluster.start({
+    size: 1,
+    name: "bench",
+    heapMb: 4096,
+    extraJvmArgs: [javaagent],
+  });
+  let agent: AgentProcess | undefined;
+  try {
+    const [node] = cluster.nodes;
+    if (!node?.pid) throw new Error("no node");
+    const jolokia = new JolokiaClient({ url: node.jolokiaUrl, timeoutMs: 120_000 });
+    const flush = "forceKeyspaceFlush(java.lang.String,[Ljava.lang.String;)";
+    const started = performance.now();
+    const tables = await createManyTables({
+      host: node.spec.address,
+      port: node.spec.nativePort,
+      keyspaces,
+      tablesPerKeyspace: perKeyspace,
+      afterKeyspace: async (ks) => void (await jolokia.exec(MBEAN.storageService, flush, [ks, []])),
+      log: (line) => console.log(line),
+    });
+    console.log(`${tables.length} tables in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    agent = await startAgentProcess({
+      AGENT_JOLOKIA_URL: node.jolokiaUrl,
+      AGENT_CQL_HOST: node.spec.address,
+      AGENT_LOG_LEVEL: "warn",
+    });
+    const ours = `${agent.url}/metrics`;
+    const theirs = `http://127.0.0.1:${exporterPort}/metrics`;
+    // Warm-up: JIT on both sides, and the agent's first name discovery (its first scrape reads patterns).
+    for (let i = 0; i < 3; i++) {
+      await scrape(ours, node.pid, agent.child.pid);
+      await scrape(theirs, node.pid);
+    }
+    const runs: { ours: Scrape[]; theirs: Scrape[] } = { ours: [], theirs: [] };
+    for (let i = 0; i < rounds; i++) {
+      runs.ours.push(await scrape(ours, node.pid, agent.child.pid));
+      runs.theirs.push(await scrape(theirs, node.pid));
+    }
+    console.log(`\n${tables.length} user tables (+ system tables), ${rounds} scrapes each, alternating:`);
+    console.table([
+      report("cassandra-pod-agent", runs.ours),
+      report(`jmx_exporter ${JMX_EXPORTER_VERSION}`, runs.theirs),
+    ]);
+    const ratio = median(runs.theirs.map((r) => r.seconds)) / median(runs.ours.map((r) => r.seconds));
+    const cpuRatio =
+      mean(runs.theirs.map((r) => r.cassandraCpu)) / mean(runs.ours.map((r) => r.cassandraCpu + r.agentCpu));
+    console.log(
+      `jmx_exporter / agent: ${ratio.toFixed(1)}x scrape time, ${cpuRatio.toFixed(1)}x CPU (Cassandra's, plus the agent's for ours)`,
+    );
+  } finally {
+    await agent?.stop();
+    await cluster.destroy();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
