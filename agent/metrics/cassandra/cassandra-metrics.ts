@@ -24,8 +24,8 @@ const SLOW_RETRY_MS = 30_000;
 
 /**
  * Cassandra's metrics, read through Jolokia. The scrape tier is read when `/metrics` is asked for, in one
- * bulk request bounded by `scrapeTimeoutMs`, of exact MBean names found by the directory (patterns until
- * it has run once); concurrent scrapes share the collection in flight. The slow
+ * bulk request of exact MBean names found by the directory, bounded with the directory's first search by
+ * `scrapeTimeoutMs`; concurrent scrapes share the collection in flight. The slow
  * tier is read on its own timer and served from cache, so a scrape never waits on it. A failed read sets
  * `cassandra_up 0` and empties the scrape-tier families: the scrape itself still succeeds.
  */
@@ -125,9 +125,10 @@ export class CassandraMetrics {
     const started = performance.now();
     let result: TierResult | undefined;
     try {
-      this.directory.refreshIfStale(timeoutMs);
+      await this.directory.refreshIfStale(timeoutMs);
+      const left = Math.max(1, timeoutMs - (performance.now() - started));
       const lookup = (pattern: string) => this.directory.lookup(pattern);
-      result = await collectFamilies(this.options.reader, this.families[tier], timeoutMs, lookup);
+      result = await collectFamilies(this.options.reader, this.families[tier], left, lookup);
     } catch (error) {
       this.errors.inc({ tier, kind: "request" });
       this.options.logger.warn({ err: error, tier }, "reading Cassandra's metrics through Jolokia failed");

@@ -38,12 +38,18 @@ export class MBeanDirectory {
     return this.names.get(pattern);
   }
 
-  /** Starts a discovery in the background when the names are missing or old; never waits for it. */
-  refreshIfStale(timeoutMs: number, now = Date.now()): void {
-    if (now - this.at < DISCOVERY_MAX_AGE_MS || this.inflight) return;
-    this.inflight = this.discover(timeoutMs)
-      .catch(() => undefined)
-      .finally(() => (this.inflight = undefined));
+  /**
+   * Starts a discovery when the names are missing or old. Resolves at once while older names are known
+   * (the discovery goes on in the background); before the first success it resolves when that discovery
+   * ends, so that even the first scrape reads exact names. Never rejects.
+   */
+  refreshIfStale(timeoutMs: number, now = Date.now()): Promise<void> {
+    if (now - this.at >= DISCOVERY_MAX_AGE_MS && !this.inflight) {
+      this.inflight = this.discover(timeoutMs)
+        .catch(() => undefined)
+        .finally(() => (this.inflight = undefined));
+    }
+    return this.at === 0 && this.inflight ? this.inflight : Promise.resolve();
   }
 
   /** Runs one discovery (exposed for tests); rejects when Jolokia fails. */

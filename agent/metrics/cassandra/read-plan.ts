@@ -57,11 +57,11 @@ const readRequest = (mbean: string, attribute: string[]): JolokiaRequest => ({
 });
 
 /**
- * Reads every family of a tier in one bulk request (two above SPLIT_ABOVE entries): each MBean pattern
- * once however many families use it, as its exact names when `lookup` knows them (a pattern costs
- * Cassandra a scan of every metric name), plus the snitch for the node's dc and rack. `ignoreErrors`
- * keeps one odd attribute from failing a read; a name that vanished (a dropped table) is skipped.
- * Rejects only when a request as a whole failed.
+ * Reads every family of a tier in one bulk request (two above SPLIT_ABOVE entries): patterns as their
+ * exact names when `lookup` knows them (a pattern costs Cassandra a scan of every metric name), each MBean
+ * once however many families use it, plus the snitch for the node's dc and rack. `ignoreErrors` keeps one
+ * odd attribute from failing a read; a name that vanished (a dropped table) is skipped. Rejects only
+ * when a request as a whole failed.
  */
 export async function collectFamilies(
   reader: BulkReader,
@@ -69,27 +69,20 @@ export async function collectFamilies(
   timeoutMs: number,
   lookup: NameLookup = () => undefined,
 ): Promise<TierResult> {
-  const requests: JolokiaRequest[] = [];
-  const owners: { read: ReadSpec; exact?: string }[] = [];
-  const results = new Map<string, ReadResult>();
-  for (const read of plan(families)) {
-    const names = isPattern(read.mbean) ? lookup(read.mbean) : undefined;
-    if (names) results.set(read.mbean, new Map());
-    for (const exact of names ?? [undefined]) {
-      requests.push(readRequest(exact ?? read.mbean, read.attributes));
-      owners.push({ read, exact });
-    }
-  }
+  const { requests, owners, results } = expand(plan(families), lookup);
   const outcomes = await bulkInParts(reader, requests, timeoutMs);
   let failedReads = 0;
-  owners.forEach(({ read, exact }, i) => {
+  requests.forEach((request, i) => {
     const outcome = outcomes[i];
+    const { patterns, derived } = owners[i]!;
+    const mbean = request.type === "read" ? request.mbean : "";
     if (!outcome?.ok) {
-      if (!(exact && outcome?.error instanceof CassandraMBeanNotFoundError)) failedReads++;
-    } else if (exact) {
-      results.get(read.mbean)?.set(exact, outcome.value as Record<string, unknown>);
-    } else {
-      results.set(read.mbean, toReadResult(read, outcome.value, isPattern(read.mbean)));
+      if (!(derived && outcome?.error instanceof CassandraMBeanNotFoundError)) failedReads++;
+      return;
+    }
+    for (const pattern of patterns) {
+      if (derived) results.get(pattern)?.set(mbean, outcome.value as Record<string, unknown>);
+      else results.set(pattern, toReadResult({ mbean, attributes: [] }, outcome.value, isPattern(mbean)));
     }
   });
   const snitch = results.get(SNITCH.mbean)?.get(SNITCH.mbean) ?? {};
@@ -99,4 +92,26 @@ export async function collectFamilies(
     samples: spec.extract(spec.reads.map((read) => results.get(read.mbean))),
   }));
   return { families: samples, nodeLabels, failedReads };
+}
+
+/**
+ * Turns planned reads into requests: a pattern whose names are known becomes one read per name, and a
+ * name wanted by several patterns (`type=ThreadPools,*` and `type=ThreadPools,name=X,*`) is read once
+ * with the union of their attributes. `derived` marks names found by the directory, which may vanish.
+ */
+function expand(planned: ReadSpec[], lookup: NameLookup) {
+  const byName = new Map<string, { attributes: Set<string>; patterns: string[]; derived: boolean }>();
+  const results = new Map<string, ReadResult>();
+  for (const read of planned) {
+    const names = isPattern(read.mbean) ? lookup(read.mbean) : undefined;
+    if (names) results.set(read.mbean, new Map());
+    for (const name of names ?? [read.mbean]) {
+      const entry = byName.get(name) ?? { attributes: new Set<string>(), patterns: [], derived: !!names };
+      read.attributes.forEach((attribute) => entry.attributes.add(attribute));
+      entry.patterns.push(read.mbean);
+      byName.set(name, entry);
+    }
+  }
+  const requests = [...byName].map(([name, entry]) => readRequest(name, [...entry.attributes]));
+  return { requests, owners: [...byName.values()], results };
 }
