@@ -126,7 +126,7 @@ export class CassandraMetrics {
     let result: TierResult | undefined;
     try {
       await this.directory.refreshIfStale(timeoutMs);
-      const left = Math.max(1, timeoutMs - (performance.now() - started));
+      const left = Math.max(1, Math.floor(timeoutMs - (performance.now() - started)));
       const lookup = (pattern: string) => this.directory.lookup(pattern);
       result = await collectFamilies(this.options.reader, this.families[tier], left, lookup);
     } catch (error) {

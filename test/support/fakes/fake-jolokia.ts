@@ -39,7 +39,9 @@ export class FakeJolokia implements BulkReader {
     return this;
   }
 
-  async bulk(requests: JolokiaRequest[]): Promise<JolokiaOutcome[]> {
+  async bulk(requests: JolokiaRequest[], timeoutMs?: number): Promise<JolokiaOutcome[]> {
+    // As the real client: its timeout goes to AbortSignal.timeout, which throws on a non-integer.
+    if (timeoutMs !== undefined && !Number.isInteger(timeoutMs)) throw new RangeError(`timeout ${timeoutMs}`);
     this.requestsSeen.push(requests);
     await this.gate;
     if (this.failure) throw this.failure;
