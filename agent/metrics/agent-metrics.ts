@@ -19,6 +19,20 @@ type Operation = "backup" | "restore";
 
 const PREFIX = "cassandra_pod_agent";
 const DURATION_BUCKETS = [0.1, 0.5, 1, 5, 15, 30, 60, 120, 300, 900, 1800, 3600, 7200, 21600];
+const JOLOKIA_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** Builds the agent's metrics in one registry, all named `cassandra_pod_agent_<name>`. */
+function factory(registry: Registry) {
+  const registers = [registry];
+  return {
+    gauge: <L extends string = never>(name: string, help: string, labelNames: L[] = []) =>
+      new Gauge<L>({ name: `${PREFIX}_${name}`, help, labelNames, registers }),
+    counter: <L extends string = never>(name: string, help: string, labelNames: L[] = []) =>
+      new Counter<L>({ name: `${PREFIX}_${name}`, help, labelNames, registers }),
+    histogram: <L extends string>(name: string, help: string, labelNames: L[], buckets = DURATION_BUCKETS) =>
+      new Histogram<L>({ name: `${PREFIX}_${name}`, help, labelNames, buckets, registers }),
+  };
+}
 
 /**
  * The agent's own metrics, as one object that probes, drain, backup, jobs and the scheduler receive as a
@@ -26,140 +40,108 @@ const DURATION_BUCKETS = [0.1, 0.5, 1, 5, 15, 30, 60, 120, 300, 900, 1800, 3600,
  * passed in (never prom-client's global one), so tests build as many agents as they like.
  */
 export class AgentMetrics {
-  private readonly probeReady: Gauge<"probe">;
-  private readonly probeVerdictAt: Gauge<"probe">;
-  private readonly jobs: Counter<"type" | "outcome">;
-  private readonly jobDuration: Histogram<"type" | "outcome">;
-  private readonly lastAt: Gauge<"operation">;
-  private readonly lastDuration: Gauge<"operation">;
-  private readonly lastBytes: Gauge<"operation" | "disposition">;
-  private readonly lastFiles: Gauge<"operation" | "disposition">;
-  private readonly drainDuration: Histogram<"outcome">;
-  private readonly drainDeadlineExceeded: Counter;
-  private readonly ticksSkipped: Counter<"schedule">;
-  private readonly backupInterval: Gauge;
-  readonly jolokiaDuration: Histogram<"outcome">;
-  private readonly jolokiaErrors: Counter;
+  private readonly m;
 
-  constructor(private readonly registry: Registry) {
-    const r = [registry];
-    this.probeReady = new Gauge({
-      name: `${PREFIX}_probe_ok`,
-      help: "1 when the probe's last verdict was healthy (live, ready, started), 0 otherwise",
-      labelNames: ["probe"],
-      registers: r,
-    });
-    this.probeVerdictAt = new Gauge({
-      name: `${PREFIX}_probe_verdict_timestamp_seconds`,
-      help: "Unix time of the probe's last verdict; time() minus this is the verdict's age",
-      labelNames: ["probe"],
-      registers: r,
-    });
-    this.jobs = new Counter({
-      name: `${PREFIX}_jobs_total`,
-      help: "Finished jobs (snapshot, backup, restore, drain, ...) by type and outcome",
-      labelNames: ["type", "outcome"],
-      registers: r,
-    });
-    this.jobDuration = new Histogram({
-      name: `${PREFIX}_job_duration_seconds`,
-      help: "Wall time of finished jobs by type and outcome",
-      labelNames: ["type", "outcome"],
-      buckets: DURATION_BUCKETS,
-      registers: r,
-    });
-    this.lastAt = this.lastGauge("timestamp_seconds", "Unix time it finished", ["operation"]);
-    this.lastDuration = this.lastGauge("duration_seconds", "its wall time", ["operation"]);
-    const both = ["operation", "disposition"] as const;
-    this.lastBytes = this.lastGauge("bytes", "bytes transferred or skipped (already there)", both);
-    this.lastFiles = this.lastGauge("files", "files transferred or skipped (already there)", both);
-    this.backupInterval = new Gauge({
-      name: `${PREFIX}_backup_schedule_interval_seconds`,
-      help: "Time between scheduled backups; alerts compare the last success against it (0: no schedule)",
-      registers: r,
-    });
-    this.drainDuration = new Histogram({
-      name: `${PREFIX}_drain_duration_seconds`,
-      help: "Wall time of drains, by outcome (drained, deadline_exceeded, failed)",
-      labelNames: ["outcome"],
-      buckets: DURATION_BUCKETS,
-      registers: r,
-    });
-    this.drainDeadlineExceeded = new Counter({
-      name: `${PREFIX}_drain_deadline_exceeded_total`,
-      help: "Drains still running when their deadline (the pod's grace period) ran out",
-      registers: r,
-    });
-    this.ticksSkipped = new Counter({
-      name: `${PREFIX}_scheduler_ticks_skipped_total`,
-      help: "Scheduled runs skipped because the previous run of the same schedule was still going",
-      labelNames: ["schedule"],
-      registers: r,
-    });
-    this.jolokiaDuration = new Histogram({
-      name: `${PREFIX}_jolokia_request_duration_seconds`,
-      help: "Round-trip time of HTTP requests to Jolokia inside Cassandra's JVM, by outcome",
-      labelNames: ["outcome"],
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-      registers: r,
-    });
-    this.jolokiaErrors = new Counter({
-      name: `${PREFIX}_jolokia_request_errors_total`,
-      help: "HTTP requests to Jolokia that failed as a whole (unreachable, timeout, HTTP error)",
-      registers: r,
-    });
-  }
-
-  private lastGauge<L extends string>(suffix: string, what: string, labelNames: readonly L[]): Gauge<L> {
-    return new Gauge({
-      name: `${PREFIX}_last_success_${suffix}`,
-      help: `The last successful backup or restore (label operation): ${what}`,
-      labelNames,
-      registers: [this.registry],
-    });
+  constructor(registry: Registry) {
+    const { gauge, counter, histogram } = factory(registry);
+    const last = "The last successful backup or restore (label operation):";
+    this.m = {
+      probeOk: gauge(
+        "probe_ok",
+        "1 when the probe's last verdict was healthy (live, ready, started), else 0",
+        ["probe"],
+      ),
+      probeAt: gauge("probe_verdict_timestamp_seconds", "Unix time of the probe's last verdict", ["probe"]),
+      jobs: counter("jobs_total", "Finished jobs (snapshot, backup, restore, drain...) by type and outcome", [
+        "type",
+        "outcome",
+      ]),
+      jobDuration: histogram("job_duration_seconds", "Wall time of finished jobs by type and outcome", [
+        "type",
+        "outcome",
+      ]),
+      lastAt: gauge("last_success_timestamp_seconds", `${last} Unix time it finished`, ["operation"]),
+      lastDuration: gauge("last_success_duration_seconds", `${last} its wall time`, ["operation"]),
+      lastBytes: gauge("last_success_bytes", `${last} bytes transferred or skipped (already there)`, [
+        "operation",
+        "disposition",
+      ]),
+      lastFiles: gauge("last_success_files", `${last} files transferred or skipped (already there)`, [
+        "operation",
+        "disposition",
+      ]),
+      backupInterval: gauge(
+        "backup_schedule_interval_seconds",
+        "Time between scheduled backups, for alerts on late ones (0: none)",
+      ),
+      drainDuration: histogram(
+        "drain_duration_seconds",
+        "Wall time of drains, by outcome (drained, deadline_exceeded, failed)",
+        ["outcome"],
+      ),
+      drainDeadline: counter(
+        "drain_deadline_exceeded_total",
+        "Drains still running when their deadline (the grace period) ran out",
+      ),
+      ticksSkipped: counter(
+        "scheduler_ticks_skipped_total",
+        "Scheduled runs skipped while the previous run of the schedule went on",
+        ["schedule"],
+      ),
+      jolokiaDuration: histogram(
+        "jolokia_request_duration_seconds",
+        "Round trips to Jolokia in Cassandra's JVM, by outcome",
+        ["outcome"],
+        JOLOKIA_BUCKETS,
+      ),
+      jolokiaErrors: counter(
+        "jolokia_request_errors_total",
+        "Requests to Jolokia that failed as a whole (unreachable, timeout, HTTP error)",
+      ),
+    };
   }
 
   /** Records a probe verdict; `at` defaults to now. */
   recordProbe(probe: ProbeKind, ok: boolean, at: Date = new Date()): void {
-    this.probeReady.set({ probe }, ok ? 1 : 0);
-    this.probeVerdictAt.set({ probe }, at.getTime() / 1000);
+    this.m.probeOk.set({ probe }, ok ? 1 : 0);
+    this.m.probeAt.set({ probe }, at.getTime() / 1000);
   }
 
   /** Records a finished job; `type` is the job's kind as the API names it (e.g. `backup`, `cleanup`). */
   recordJob(type: string, outcome: JobOutcome, durationSeconds: number): void {
-    this.jobs.inc({ type, outcome });
-    this.jobDuration.observe({ type, outcome }, durationSeconds);
+    this.m.jobs.inc({ type, outcome });
+    this.m.jobDuration.observe({ type, outcome }, durationSeconds);
   }
 
   /** Records the last successful backup or restore. */
   recordTransfer(operation: Operation, summary: TransferSummary): void {
-    this.lastAt.set({ operation }, summary.finishedAt.getTime() / 1000);
-    this.lastDuration.set({ operation }, summary.durationSeconds);
-    this.lastBytes.set({ operation, disposition: "transferred" }, summary.bytesTransferred);
-    this.lastBytes.set({ operation, disposition: "skipped" }, summary.bytesSkipped);
-    this.lastFiles.set({ operation, disposition: "transferred" }, summary.filesTransferred);
-    this.lastFiles.set({ operation, disposition: "skipped" }, summary.filesSkipped);
+    this.m.lastAt.set({ operation }, summary.finishedAt.getTime() / 1000);
+    this.m.lastDuration.set({ operation }, summary.durationSeconds);
+    this.m.lastBytes.set({ operation, disposition: "transferred" }, summary.bytesTransferred);
+    this.m.lastBytes.set({ operation, disposition: "skipped" }, summary.bytesSkipped);
+    this.m.lastFiles.set({ operation, disposition: "transferred" }, summary.filesTransferred);
+    this.m.lastFiles.set({ operation, disposition: "skipped" }, summary.filesSkipped);
   }
 
   /** Sets the backup schedule's period so alerts can tell a late backup; 0 when backups are not scheduled. */
   setBackupInterval(seconds: number): void {
-    this.backupInterval.set(seconds);
+    this.m.backupInterval.set(seconds);
   }
 
   /** Records a drain; `deadlineExceeded` when the pod's grace period ran out before DRAINED. */
   recordDrain(durationSeconds: number, outcome: "drained" | "deadline_exceeded" | "failed"): void {
-    this.drainDuration.observe({ outcome }, durationSeconds);
-    if (outcome === "deadline_exceeded") this.drainDeadlineExceeded.inc();
+    this.m.drainDuration.observe({ outcome }, durationSeconds);
+    if (outcome === "deadline_exceeded") this.m.drainDeadline.inc();
   }
 
   /** Counts a scheduler tick skipped because the previous run of `schedule` had not finished. */
   recordTickSkipped(schedule: string): void {
-    this.ticksSkipped.inc({ schedule });
+    this.m.ticksSkipped.inc({ schedule });
   }
 
   /** Matches `JolokiaClientOptions.onRequest`: pass `metrics.onJolokiaRequest` to the client. */
   readonly onJolokiaRequest = (durationMs: number, failed: boolean): void => {
-    this.jolokiaDuration.observe({ outcome: failed ? "error" : "ok" }, durationMs / 1000);
-    if (failed) this.jolokiaErrors.inc();
+    this.m.jolokiaDuration.observe({ outcome: failed ? "error" : "ok" }, durationMs / 1000);
+    if (failed) this.m.jolokiaErrors.inc();
   };
 }

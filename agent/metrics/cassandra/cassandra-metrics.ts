@@ -143,6 +143,7 @@ export class CassandraMetrics {
     }
     for (const { spec, samples } of result.families)
       this.latest.set(spec.name, { samples, nodeLabels: result.nodeLabels });
+    this.directory.noteSchemaVersion(result.schemaVersion);
     if (tier === "slow") this.slowAt = Date.now();
     return true;
   }

@@ -21,11 +21,14 @@ function matches(pattern: string, objectName: string): boolean {
  * server test every name of the metrics domain (~220,000 at 1,000 tables), so each one costs the same as
  * reading a thousand exact names. The directory runs one Jolokia `search` per MBean type instead, now and
  * then, and scrapes read exact names: for a type searched by one `name=X` pattern, the names of the other
- * `name=Y` patterns are derived by swapping the `name` key (a table has every per-table metric).
+ * `name=Y` patterns are derived by swapping the `name` key (a table has every per-table metric). A new
+ * schema version makes it search again on the next scrape.
  */
 export class MBeanDirectory {
   private readonly names = new Map<string, string[]>();
   private at = 0;
+  private stale = false;
+  private schemaVersion: string | undefined;
   private inflight: Promise<void> | undefined;
 
   constructor(
@@ -44,12 +47,22 @@ export class MBeanDirectory {
    * ends, so that even the first scrape reads exact names. Never rejects.
    */
   refreshIfStale(timeoutMs: number, now = Date.now()): Promise<void> {
-    if (now - this.at >= DISCOVERY_MAX_AGE_MS && !this.inflight) {
+    if ((this.stale || now - this.at >= DISCOVERY_MAX_AGE_MS) && !this.inflight) {
       this.inflight = this.discover(timeoutMs)
         .catch(() => undefined)
         .finally(() => (this.inflight = undefined));
     }
     return this.at === 0 && this.inflight ? this.inflight : Promise.resolve();
+  }
+
+  /**
+   * Tells the directory the schema version a scrape saw: a change (a table created or dropped) makes the
+   * names stale, so the next scrape starts a search and new tables show up without waiting a minute.
+   */
+  noteSchemaVersion(version: string | undefined): void {
+    if (version === undefined || version === this.schemaVersion) return;
+    if (this.schemaVersion !== undefined) this.stale = true;
+    this.schemaVersion = version;
   }
 
   /** Runs one discovery (exposed for tests); rejects when Jolokia fails. */
@@ -62,7 +75,11 @@ export class MBeanDirectory {
     // Search the bare type pattern when the catalogue reads it, else the first `name=` pattern of the type.
     const searched = [...groups].map(([group, members]) => (members.includes(group) ? group : members[0]!));
     const requests: JolokiaRequest[] = searched.map((mbean) => ({ type: "search", mbean }));
-    const outcomes = await this.reader.bulk(requests, timeoutMs);
+    this.stale = false;
+    const outcomes = await this.reader.bulk(requests, timeoutMs).catch((error: unknown) => {
+      this.stale = true;
+      throw error;
+    });
     [...groups.values()].forEach((members, i) => {
       const outcome = outcomes[i];
       if (!outcome?.ok || !Array.isArray(outcome.value)) return;

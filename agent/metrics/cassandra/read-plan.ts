@@ -18,14 +18,17 @@ export interface TierResult {
   nodeLabels: Labels;
   /** Reads that came back with an error entry (the rest of the collection still counts). */
   failedReads: number;
+  /** StorageService's schema version: when it changes, tables may have come or gone. */
+  schemaVersion: string | undefined;
 }
 
 const SNITCH: ReadSpec = { mbean: MBEAN.endpointSnitchInfo, attributes: [...SNITCH_ATTRIBUTES] };
+const SCHEMA: ReadSpec = { mbean: MBEAN.storageService, attributes: ["SchemaVersion"] };
 
 /** One read per MBean name or pattern, asking for the union of the attributes its families want. */
 function plan(families: FamilySpec[]): ReadSpec[] {
-  const attributes = new Map<string, Set<string>>([[SNITCH.mbean, new Set(SNITCH.attributes)]]);
-  for (const read of families.flatMap((family) => family.reads)) {
+  const attributes = new Map<string, Set<string>>();
+  for (const read of [SNITCH, SCHEMA, ...families.flatMap((family) => family.reads)]) {
     const set = attributes.get(read.mbean) ?? new Set<string>();
     for (const attribute of read.attributes) set.add(attribute);
     attributes.set(read.mbean, set);
@@ -59,9 +62,9 @@ const readRequest = (mbean: string, attribute: string[]): JolokiaRequest => ({
 /**
  * Reads every family of a tier in one bulk request (two above SPLIT_ABOVE entries): patterns as their
  * exact names when `lookup` knows them (a pattern costs Cassandra a scan of every metric name), each MBean
- * once however many families use it, plus the snitch for the node's dc and rack. `ignoreErrors` keeps one
- * odd attribute from failing a read; a name that vanished (a dropped table) is skipped. Rejects only
- * when a request as a whole failed.
+ * once however many families use it, plus the snitch (dc, rack) and the schema version. `ignoreErrors`
+ * keeps one odd attribute from failing a read; a name that vanished (a dropped table) is skipped. Rejects
+ * only when a request as a whole failed.
  */
 export async function collectFamilies(
   reader: BulkReader,
@@ -91,7 +94,13 @@ export async function collectFamilies(
     spec,
     samples: spec.extract(spec.reads.map((read) => results.get(read.mbean))),
   }));
-  return { families: samples, nodeLabels, failedReads };
+  const schema = results.get(SCHEMA.mbean)?.get(SCHEMA.mbean)?.SchemaVersion;
+  return {
+    families: samples,
+    nodeLabels,
+    failedReads,
+    schemaVersion: typeof schema === "string" ? schema : undefined,
+  };
 }
 
 /**

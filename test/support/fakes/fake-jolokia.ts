@@ -79,7 +79,7 @@ export function fakeCassandraNode(): FakeJolokia {
   });
   return new FakeJolokia()
     .set("org.apache.cassandra.db:type=EndpointSnitchInfo", { Datacenter: "dc1", Rack: "rack1" })
-    .set("org.apache.cassandra.db:type=StorageService", { OperationMode: "NORMAL" })
+    .set("org.apache.cassandra.db:type=StorageService", { OperationMode: "NORMAL", SchemaVersion: "v1" })
     .set(`${M}:type=Table,keyspace=shop,scope=orders,name=ReadLatency`, timer(10, 500, 2000))
     .set(`${M}:type=Table,keyspace=shop,scope=orders,name=ReadTotalLatency`, { Count: "7000000" })
     .set(`${M}:type=Table,keyspace=shop,scope=orders,name=WriteLatency`, timer(4, 50, 90))

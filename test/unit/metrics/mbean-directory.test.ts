@@ -64,4 +64,17 @@ describe("MBeanDirectory", () => {
     void directory.refreshIfStale(1_000, Date.now() + 61_000);
     expect(jolokia.requestsSeen.length - before).toBe(2);
   });
+
+  it("searches again on the next scrape once the schema version changes", async () => {
+    const directory = new MBeanDirectory(jolokia, [table("LiveSSTableCount")]);
+    await directory.refreshIfStale(1_000);
+    const before = jolokia.requestsSeen.length;
+    directory.noteSchemaVersion("v1");
+    await directory.refreshIfStale(1_000);
+    expect(jolokia.requestsSeen.length).toBe(before);
+    directory.noteSchemaVersion("v2");
+    await directory.refreshIfStale(1_000);
+    expect(jolokia.requestsSeen.length).toBe(before + 1);
+    expect(directory.lookup(table("LiveSSTableCount"))).toHaveLength(2);
+  });
 });
