@@ -7,7 +7,8 @@
  *
  * Starts one Cassandra 5.0 node (4 GiB heap) with Jolokia and the JMX exporter attached, creates the
  * tables over CQL with one row each and flushes them (a few minutes on 2 cores), starts the built agent,
- * then interleaves scrapes of the two. Prints figures; asserts nothing.
+ * then interleaves scrapes of the two; last, it times single per-table attributes (after a snapshot) to
+ * show which belong in the slow tier. Prints figures; asserts nothing.
  */
 import { existsSync } from "node:fs";
 import { get } from "node:http";
@@ -21,6 +22,7 @@ import { CLI, startAgentProcess, type AgentProcess } from "../test/support/agent
 import { freePort } from "../test/support/cassandra/local-network.js";
 import { LocalCluster } from "../test/support/cassandra/local-cluster.js";
 import { jmxExporterArgument, JMX_EXPORTER_VERSION } from "./support/jmx-exporter.js";
+import { timeAttributes } from "./support/attribute-costs.js";
 import { createManyTables } from "./support/many-tables.js";
 import { processCpuSeconds } from "./support/proc-cpu.js";
 
@@ -152,6 +154,12 @@ async function main(): Promise<void> {
     console.log(
       `jmx_exporter / agent: ${ratio.toFixed(1)}x scrape time, ${cpuRatio.toFixed(1)}x CPU (Cassandra's, plus the agent's for ours)`,
     );
+    await agent.stop();
+    // Which per-table attributes are expensive, with one snapshot of everything on disk to walk.
+    const snapshot = "takeSnapshot(java.lang.String,java.util.Map,[Ljava.lang.String;)";
+    await jolokia.exec(MBEAN.storageService, snapshot, ["bench", {}, []]);
+    console.log("\nreading one attribute of every table (exact names, one bulk request), after a snapshot:");
+    console.table(await timeAttributes(jolokia));
   } finally {
     await agent?.stop();
     await cluster.destroy();
