@@ -74,7 +74,13 @@ async function scrape(url: string, jvmPid: number, agentPid?: number): Promise<S
   };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length / 2;
+  return Number.isInteger(mid)
+    ? ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2
+    : (sorted[Math.floor(mid)] ?? NaN);
+}
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 function report(label: string, runs: Scrape[]): Record<string, string | number> {
