@@ -41,6 +41,11 @@ export const configSchema = z.object({
   jolokiaUser: z.string().optional(),
   jolokiaPasswordFile: z.string().optional(),
 
+  /** Bound on Jolokia time per scrape of `/metrics`; past it the scrape answers with `cassandra_up 0`. */
+  metricsScrapeTimeoutMs: positiveMs.default(5_000),
+  /** Period of the slow metrics tier (attributes that walk SSTables); served from cache in between. */
+  metricsSlowIntervalMs: positiveMs.default(300_000),
+
   cqlHost: z.string().min(1).default("127.0.0.1"),
   cqlPort: port.default(9042),
   cqlUser: z.string().optional(),
@@ -111,6 +116,8 @@ export const ENV_NAMES: Record<keyof AgentConfig, string> = {
   jolokiaTimeoutMs: "AGENT_JOLOKIA_TIMEOUT_MS",
   jolokiaUser: "AGENT_JOLOKIA_USER",
   jolokiaPasswordFile: "AGENT_JOLOKIA_PASSWORD_FILE",
+  metricsScrapeTimeoutMs: "AGENT_METRICS_SCRAPE_TIMEOUT_MS",
+  metricsSlowIntervalMs: "AGENT_METRICS_SLOW_INTERVAL_MS",
   cqlHost: "AGENT_CQL_HOST",
   cqlPort: "AGENT_CQL_PORT",
   cqlUser: "AGENT_CQL_USER",

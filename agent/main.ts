@@ -4,6 +4,8 @@ import { JolokiaClient } from "./cassandra/jolokia-client.js";
 import { JolokiaCassandraNode } from "./cassandra/jolokia-node.js";
 import type { AgentConfig } from "./config.js";
 import { createLogger, type Logger } from "./logger.js";
+import { CassandraMetrics } from "./metrics/cassandra/cassandra-metrics.js";
+import { createAgentRegistry } from "./metrics/registry.js";
 import { readSecretFile } from "./secrets.js";
 import { createApp } from "./server.js";
 import { ProbeService } from "../probes/probe-service.js";
@@ -13,6 +15,8 @@ import { listen } from "./http/listen.js";
 import { JobRunner } from "./jobs/job-runner.js";
 import { FileJobStore, MemoryJobStore } from "./jobs/job-store.js";
 import { agentVersion } from "./version.js";
+import type { AgentMetrics } from "./metrics/agent-metrics.js";
+import type { JobRecord } from "./jobs/job.js";
 
 /** A running agent: its HTTP server and how to stop it. */
 export interface RunningAgent {
@@ -46,15 +50,26 @@ export function apiAuthFrom(config: AgentConfig, logger: Logger): ApiAuth {
  * Job records on disk under AGENT_STATE_DIR; if that cannot be used the agent still starts (probes must keep
  * answering) with records in memory only, and says so.
  */
-async function openJobs(config: AgentConfig, logger: Logger): Promise<JobRunner> {
+/** Job outcomes and durations go to the metrics; an interrupted job was never seen to finish. */
+function jobMetrics(agent: AgentMetrics) {
+  return (record: Readonly<JobRecord>) => {
+    if (record.state !== "succeeded" && record.state !== "failed" && record.state !== "cancelled") return;
+    const started = Date.parse(record.startedAt ?? record.createdAt);
+    const finished = Date.parse(record.finishedAt ?? record.updatedAt);
+    agent.recordJob(record.type, record.state, Math.max(0, finished - started) / 1000);
+  };
+}
+
+async function openJobs(config: AgentConfig, logger: Logger, agent: AgentMetrics): Promise<JobRunner> {
+  const onFinished = jobMetrics(agent);
   try {
-    return await JobRunner.open({ store: new FileJobStore(config.stateDir, logger), logger });
+    return await JobRunner.open({ store: new FileJobStore(config.stateDir, logger), logger, onFinished });
   } catch (error) {
     logger.error(
       { err: error, stateDir: config.stateDir },
       "job records cannot be kept on disk; keeping them in memory",
     );
-    return JobRunner.restore({ store: new MemoryJobStore(), logger });
+    return JobRunner.restore({ store: new MemoryJobStore(), logger, onFinished });
   }
 }
 
@@ -63,10 +78,20 @@ export async function startAgent(
   config: AgentConfig,
   logger: Logger = createLogger(config.logLevel),
 ): Promise<RunningAgent> {
+  const metrics = createAgentRegistry();
   const jolokia = new JolokiaClient({
     url: config.jolokiaUrl,
     timeoutMs: config.jolokiaTimeoutMs,
     authorization: jolokiaAuthorization(config),
+    onRequest: metrics.agent.onJolokiaRequest,
+  });
+  const cassandraMetrics = new CassandraMetrics({
+    reader: jolokia,
+    registry: metrics.registry,
+    logger,
+    scrapeTimeoutMs: config.metricsScrapeTimeoutMs,
+    slowIntervalMs: config.metricsSlowIntervalMs,
+    slowTimeoutMs: Math.max(config.metricsScrapeTimeoutMs, 60_000),
   });
   const cql = new CqlSession({
     host: config.cqlHost,
@@ -86,6 +111,11 @@ export async function startAgent(
       livenessWindowMs: config.livenessWindowMs,
       readinessStaleMs: config.readinessStaleMs,
       cqlCheck: config.readinessCqlCheck,
+      onPoll: () => {
+        for (const probe of ["startup", "liveness", "readiness"] as const) {
+          metrics.agent.recordProbe(probe, probes.verdict(probe).pass);
+        }
+      },
     },
     logger,
   );
@@ -95,8 +125,19 @@ export async function startAgent(
     probes,
     { deadlineMs: config.drainTimeoutMs, inFlightPauseMs: config.drainPauseMs },
     logger,
+    {
+      onFinished: (outcome, durationMs) =>
+        metrics.agent.recordDrain(
+          durationMs / 1000,
+          outcome === "already-drained"
+            ? "drained"
+            : outcome === "deadline-exceeded"
+              ? "deadline_exceeded"
+              : outcome,
+        ),
+    },
   );
-  const jobs = await openJobs(config, logger);
+  const jobs = await openJobs(config, logger, metrics.agent);
   const app = createApp({
     logger,
     node,
@@ -105,7 +146,9 @@ export async function startAgent(
     jobs,
     auth: apiAuthFrom(config, logger),
     version: agentVersion(),
+    metrics: { registry: metrics.registry, cassandra: cassandraMetrics },
   });
+  cassandraMetrics.start();
   const server = await listen(app, config);
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
@@ -126,6 +169,7 @@ export async function startAgent(
         await drainer.running.catch(() => undefined);
       }
       logger.info("agent stopping");
+      cassandraMetrics.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
