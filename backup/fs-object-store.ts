@@ -112,7 +112,7 @@ export class FsObjectStore implements ObjectStore {
       .sort();
     for (const key of keys) {
       const info = await stat(this.#dataPath(key)).catch(() => undefined);
-      if (info !== undefined) yield { key, size: info.size };
+      if (info !== undefined) yield { key, size: info.size, lastModified: info.mtime };
     }
   }
 

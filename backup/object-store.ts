@@ -57,6 +57,8 @@ export interface ListOptions {
 export interface ObjectSummary {
   key: string;
   size: number;
+  /** When the object was written, as the store reports it; purge's grace period and "newest" rely on it. */
+  lastModified?: Date;
 }
 
 /**

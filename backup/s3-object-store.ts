@@ -140,7 +140,12 @@ export class S3ObjectStore implements api.ObjectStore {
         throw toStoreError(error, `list ${prefix}`);
       }
       for (const item of page.Contents ?? []) {
-        if (item.Key !== undefined) yield { key: item.Key.slice(this.#prefix.length), size: item.Size ?? 0 };
+        if (item.Key === undefined) continue;
+        yield {
+          key: item.Key.slice(this.#prefix.length),
+          size: item.Size ?? 0,
+          ...(item.LastModified ? { lastModified: item.LastModified } : {}),
+        };
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token !== undefined);

@@ -53,6 +53,16 @@ export interface KeyspaceInfo {
   tables: string[];
 }
 
+/** What to snapshot. */
+export interface SnapshotOptions {
+  /** Keyspaces to snapshot; every keyspace (system ones included) when omitted or empty. */
+  keyspaces?: string[];
+  /** Skip the flush before the snapshot: faster, but data still in memtables is then not in it. */
+  skipFlush?: boolean;
+  /** Bound on the call; a snapshot flushes first, which can take minutes on a loaded node. */
+  timeoutMs?: number;
+}
+
 export interface StatusOptions {
   /** Bound on this read; the probe poller uses a shorter one than the API. */
   timeoutMs?: number;
@@ -73,6 +83,24 @@ export interface CassandraNode {
    * so callers must confirm the result by polling the operation mode for DRAINED.
    */
   drain(timeoutMs: number): Promise<void>;
+  /**
+   * Hard-links every live SSTable of the chosen keyspaces into `<table dir>/snapshots/<tag>/` in each data
+   * directory (`StorageService.takeSnapshot(String, Map, String...)`). Fails when the tag already exists.
+   */
+  takeSnapshot(tag: string, options?: SnapshotOptions): Promise<void>;
+  /** Removes the snapshot `tag` from every keyspace; a tag that does not exist is not an error. */
+  clearSnapshot(tag: string): Promise<void>;
+  /**
+   * The node's data directories (`StorageService.AllDataFileLocations`). The agent shares the data volume
+   * with Cassandra at the same path, so it reads snapshot files from these directories directly.
+   */
+  dataFileLocations(): Promise<string[]>;
+  /**
+   * The schema of every non-system keyspace as CQL, from the server-side `DESCRIBE SCHEMA WITH INTERNALS`
+   * (Cassandra 4.0+): with table IDs and dropped columns, what a restore needs to recreate tables whose
+   * SSTables then import.
+   */
+  describeSchema(): Promise<string>;
   /** Releases connections; the node itself is untouched. */
   close(): Promise<void>;
 }

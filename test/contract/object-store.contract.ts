@@ -112,6 +112,18 @@ export function objectStoreContract(name: string, setup: () => Promise<ObjectSto
       expect(await keys(fx.store, "absent/")).toEqual([]);
     });
 
+    it("lists each object's size and a write time close to now", async () => {
+      const before = Date.now();
+      await fx.store.putText("when/a", "12345");
+      const items = [];
+      for await (const item of fx.store.list("when/")) items.push(item);
+      expect(items).toHaveLength(1);
+      expect(items[0]).toMatchObject({ key: "when/a", size: 5 });
+      // Stores keep whole seconds; allow for that and for a clock a little apart.
+      expect(items[0]?.lastModified?.getTime()).toBeGreaterThan(before - 60_000);
+      expect(items[0]?.lastModified?.getTime()).toBeLessThan(Date.now() + 60_000);
+    });
+
     it("deletes in a batch and ignores missing keys", async () => {
       for (const key of ["d/1", "d/2", "d/3"]) await fx.store.putText(key, key);
       await fx.store.delete(["d/1", "d/3", "d/never-existed"]);

@@ -1,6 +1,12 @@
 import { randomUUID } from "node:crypto";
-import type { CassandraNode, KeyspaceInfo, NodeStatus } from "../../../agent/cassandra/node.js";
+import type {
+  CassandraNode,
+  KeyspaceInfo,
+  NodeStatus,
+  SnapshotOptions,
+} from "../../../agent/cassandra/node.js";
 import { type AgentError, CassandraUnavailableError } from "../../../agent/errors.js";
+import { clearSnapshotOnDisk, snapshotOnDisk } from "./fake-data-dirs.js";
 
 /** A healthy one-node status, shaped like what a real Cassandra 5.0 node reports. */
 export function normalStatus(overrides: Partial<NodeStatus> = {}): NodeStatus {
@@ -55,6 +61,10 @@ export class FakeCassandraNode implements CassandraNode {
   failure: AgentError | undefined;
   calls: string[] = [];
   drainDurationMs = 0;
+  /** Real directories: snapshots are hard links made on disk, as Cassandra makes them. */
+  dataDirs: string[] = [];
+  schemaCql =
+    "CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': '1'};\n";
 
   constructor(overrides: Partial<NodeStatus> = {}) {
     this.state = normalStatus(overrides);
@@ -110,6 +120,24 @@ export class FakeCassandraNode implements CassandraNode {
     this.set({ operationMode: "DRAINING", draining: true, nativeTransportRunning: false });
     if (this.drainDurationMs > 0) await new Promise((resolve) => setTimeout(resolve, this.drainDurationMs));
     this.set({ operationMode: "DRAINED", draining: false, drained: true, gossipRunning: false });
+  }
+
+  async takeSnapshot(tag: string, options: SnapshotOptions = {}): Promise<void> {
+    await this.answer(`takeSnapshot ${tag}`, () => undefined);
+    await snapshotOnDisk(this.dataDirs, tag, options.keyspaces ?? []);
+  }
+
+  async clearSnapshot(tag: string): Promise<void> {
+    await this.answer(`clearSnapshot ${tag}`, () => undefined);
+    await clearSnapshotOnDisk(this.dataDirs, tag);
+  }
+
+  dataFileLocations(): Promise<string[]> {
+    return this.answer("dataFileLocations", () => [...this.dataDirs]);
+  }
+
+  describeSchema(): Promise<string> {
+    return this.answer("describeSchema", () => this.schemaCql);
   }
 
   async close(): Promise<void> {
