@@ -12,7 +12,11 @@ import {
 } from "../../../backup/layout.js";
 import { assertValidKey } from "../../../backup/object-key.js";
 
-const node = { clusterName: "Test Cluster/1", datacenter: "eu west", hostId: "0b9d1f6e-3c55-4a4e-9d1e-6c1c3f1d2a10" };
+const node = {
+  clusterName: "Test Cluster/1",
+  datacenter: "eu west",
+  hostId: "0b9d1f6e-3c55-4a4e-9d1e-6c1c3f1d2a10",
+};
 
 describe("backup layout", () => {
   it("keys a node by cluster, DC and host ID, encoding names that are not key-safe", () => {
