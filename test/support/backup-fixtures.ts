@@ -85,6 +85,7 @@ export function switchableStore(inner: ObjectStore, down: () => boolean): Object
     head: (key) => inner.head(key),
     get: (key, options) => inner.get(key, options),
     list: (prefix, options) => inner.list(prefix, options),
+    listPrefixes: (prefix) => inner.listPrefixes(prefix),
     delete: (keys) => inner.delete(keys),
     getText: (key) => inner.getText(key),
   };
