@@ -5,6 +5,7 @@ import { isAgentError } from "./errors.js";
 import { createLogger } from "./logger.js";
 import { startAgent } from "./main.js";
 import { prestop } from "./prestop.js";
+import { backupCommand } from "./backup-cli.js";
 
 /** Prints a one-line reason and exits non-zero: what an init container or preStop hook shows. */
 function fail(error: unknown): never {
@@ -56,5 +57,12 @@ program
       process.stdout.write(`${line}\n`);
     }, fail),
   );
+
+program.addCommand(
+  backupCommand(
+    (task) => void task.catch(fail),
+    (value) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
+  ),
+);
 
 program.parseAsync(process.argv).catch(fail);

@@ -8,12 +8,15 @@ import { readSecretFile } from "./secrets.js";
 import { createApp } from "./server.js";
 import { ProbeService } from "../probes/probe-service.js";
 import { Drainer } from "./operations/drain.js";
+import { createBackupComponents, type BackupComponents } from "../backup/backup-composition.js";
+import { BackupScheduler } from "../backup/scheduler.js";
 
 /** A running agent: its HTTP server and how to stop it. */
 export interface RunningAgent {
   server: Server;
   port: number;
   drainer: Drainer;
+  backups: BackupComponents;
   /** Closes the server; a drain in progress is waited for first, never cut short. */
   stop(): Promise<void>;
 }
@@ -62,7 +65,11 @@ export async function startAgent(
     { deadlineMs: config.drainTimeoutMs, inFlightPauseMs: config.drainPauseMs },
     logger,
   );
-  const app = createApp({ logger, node, probes, drainer });
+  const backups = createBackupComponents(config, node, logger);
+  const scheduler = config.backupSchedule
+    ? new BackupScheduler(backups.service, config.backupSchedule, logger)
+    : undefined;
+  const app = createApp({ logger, node, probes, drainer, backups });
 
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.listenHost, () => resolve(s));
@@ -78,6 +85,7 @@ export async function startAgent(
     },
     "agent started",
   );
+  scheduler?.start();
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
@@ -92,6 +100,11 @@ export async function startAgent(
       const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
       await closed;
       clearTimeout(timer);
+      await scheduler?.stop();
+      // A backup in flight is cancelled: it cleans up (snapshot cleared, no manifest) and the next one
+      // reuses what it uploaded.
+      await backups.service.stop();
+      backups.close();
       await probes.stop();
       await node
         .close()
@@ -100,5 +113,5 @@ export async function startAgent(
     })();
     return stopping;
   };
-  return { server, port, drainer, stop };
+  return { server, port, drainer, backups, stop };
 }

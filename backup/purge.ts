@@ -82,7 +82,8 @@ export async function purgeNode(
 /**
  * Purges the local node and every node under the cluster's prefix that has left the ring (its host ID is
  * not in the ring any more), by the same rules. Nodes still in the ring other than this one are left to
- * their own agents.
+ * their own agents. A ring view that does not even hold this node (gossip not settled) is not trusted to
+ * say who left, and only the local node is purged.
  */
 export async function purgeBackups(
   store: ObjectStore,
@@ -93,6 +94,7 @@ export async function purgeBackups(
 ): Promise<NodePurgeReport[]> {
   const now = context.now ?? new Date();
   const reports = [await purgeNode(store, self, rules, { now, inRing: true, logger: context.logger })];
+  if (!ringHostIds.has(self.hostId)) return reports;
   for (const node of await listClusterNodes(store, self.clusterName)) {
     if (node.hostId === self.hostId || ringHostIds.has(node.hostId)) continue;
     reports.push(await purgeNode(store, node, rules, { now, inRing: false, logger: context.logger }));
