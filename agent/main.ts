@@ -17,12 +17,15 @@ import { FileJobStore, MemoryJobStore } from "./jobs/job-store.js";
 import { agentVersion } from "./version.js";
 import type { AgentMetrics } from "./metrics/agent-metrics.js";
 import type { JobRecord } from "./jobs/job.js";
+import { createBackupComponents, type BackupComponents } from "../backup/backup-composition.js";
+import { BackupScheduler } from "../backup/scheduler.js";
 
 /** A running agent: its HTTP server and how to stop it. */
 export interface RunningAgent {
   server: Server;
   port: number;
   drainer: Drainer;
+  backups: BackupComponents;
   /** Closes the server; a drain in progress is waited for first, never cut short. */
   stop(): Promise<void>;
 }
@@ -138,12 +141,28 @@ export async function startAgent(
     },
   );
   const jobs = await openJobs(config, logger, metrics.agent);
+  const backups = createBackupComponents(config, node, logger, (result) =>
+    metrics.agent.recordTransfer("backup", {
+      finishedAt: new Date(result.finishedAt),
+      durationSeconds: (Date.parse(result.finishedAt) - Date.parse(result.startedAt)) / 1000,
+      bytesTransferred: result.totals.uploadedBytes,
+      bytesSkipped: result.totals.skippedBytes,
+      filesTransferred: result.totals.uploadedFiles,
+      filesSkipped: result.totals.skippedFiles,
+    }),
+  );
+  const scheduler = config.backupSchedule
+    ? new BackupScheduler(backups.service, config.backupSchedule, logger, () =>
+        metrics.agent.recordTickSkipped("backup"),
+      )
+    : undefined;
   const app = createApp({
     logger,
     node,
     probes,
     drainer,
     jobs,
+    backups,
     auth: apiAuthFrom(config, logger),
     version: agentVersion(),
     metrics: { registry: metrics.registry, cassandra: cassandraMetrics },
@@ -160,6 +179,7 @@ export async function startAgent(
     },
     "agent started",
   );
+  scheduler?.start();
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
@@ -175,6 +195,11 @@ export async function startAgent(
       const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
       await closed;
       clearTimeout(timer);
+      await scheduler?.stop();
+      // A backup in flight is cancelled: it cleans up (snapshot cleared, no manifest) and the next one
+      // reuses what it uploaded.
+      await backups.service.stop();
+      backups.close();
       await probes.stop();
       await node
         .close()
@@ -183,5 +208,5 @@ export async function startAgent(
     })();
     return stopping;
   };
-  return { server, port, drainer, stop };
+  return { server, port, drainer, backups, stop };
 }

@@ -13,6 +13,7 @@ import { probesRouter } from "./routes/probes.js";
 import type { ProbeService } from "../probes/probe-service.js";
 import type { Drainer } from "./operations/drain.js";
 import { metricsRouter, type MetricsDeps } from "./routes/metrics.js";
+import type { BackupRouteDeps } from "./routes/backups.js";
 
 /** What the HTTP app needs; tests pass fakes, `main.ts` the real adapters. */
 export interface AppDeps {
@@ -29,6 +30,8 @@ export interface AppDeps {
   version?: string;
   /** Serves `GET /metrics` (unauthenticated) when given. */
   metrics?: MetricsDeps;
+  /** Backups of the local node; the routes answer 503 when not given. */
+  backups?: BackupRouteDeps;
 }
 
 /** Builds the express app from its dependencies; no globals, so tests can build as many as they like. */
@@ -47,6 +50,7 @@ export function createApp(deps: AppDeps): Express {
     apiRouter({
       node: deps.node,
       drainer: deps.drainer,
+      backups: deps.backups,
       jobs: deps.jobs ?? JobRunner.restore({ store: new MemoryJobStore(), logger: deps.logger }),
       version: deps.version ?? "0.0.0",
     }),
