@@ -4,6 +4,8 @@ import { JolokiaClient } from "./cassandra/jolokia-client.js";
 import { JolokiaCassandraNode } from "./cassandra/jolokia-node.js";
 import type { AgentConfig } from "./config.js";
 import { createLogger, type Logger } from "./logger.js";
+import { CassandraMetrics } from "./metrics/cassandra/cassandra-metrics.js";
+import { createAgentRegistry } from "./metrics/registry.js";
 import { readSecretFile } from "./secrets.js";
 import { createApp } from "./server.js";
 import { ProbeService } from "../probes/probe-service.js";
@@ -13,12 +15,17 @@ import { listen } from "./http/listen.js";
 import { JobRunner } from "./jobs/job-runner.js";
 import { FileJobStore, MemoryJobStore } from "./jobs/job-store.js";
 import { agentVersion } from "./version.js";
+import type { AgentMetrics } from "./metrics/agent-metrics.js";
+import type { JobRecord } from "./jobs/job.js";
+import { createBackupComponents, type BackupComponents } from "../backup/backup-composition.js";
+import { BackupScheduler } from "../backup/scheduler.js";
 
 /** A running agent: its HTTP server and how to stop it. */
 export interface RunningAgent {
   server: Server;
   port: number;
   drainer: Drainer;
+  backups: BackupComponents;
   /** Closes the server; a drain in progress is waited for first, never cut short. */
   stop(): Promise<void>;
 }
@@ -46,15 +53,26 @@ export function apiAuthFrom(config: AgentConfig, logger: Logger): ApiAuth {
  * Job records on disk under AGENT_STATE_DIR; if that cannot be used the agent still starts (probes must keep
  * answering) with records in memory only, and says so.
  */
-async function openJobs(config: AgentConfig, logger: Logger): Promise<JobRunner> {
+/** Job outcomes and durations go to the metrics; an interrupted job was never seen to finish. */
+function jobMetrics(agent: AgentMetrics) {
+  return (record: Readonly<JobRecord>) => {
+    if (record.state !== "succeeded" && record.state !== "failed" && record.state !== "cancelled") return;
+    const started = Date.parse(record.startedAt ?? record.createdAt);
+    const finished = Date.parse(record.finishedAt ?? record.updatedAt);
+    agent.recordJob(record.type, record.state, Math.max(0, finished - started) / 1000);
+  };
+}
+
+async function openJobs(config: AgentConfig, logger: Logger, agent: AgentMetrics): Promise<JobRunner> {
+  const onFinished = jobMetrics(agent);
   try {
-    return await JobRunner.open({ store: new FileJobStore(config.stateDir, logger), logger });
+    return await JobRunner.open({ store: new FileJobStore(config.stateDir, logger), logger, onFinished });
   } catch (error) {
     logger.error(
       { err: error, stateDir: config.stateDir },
       "job records cannot be kept on disk; keeping them in memory",
     );
-    return JobRunner.restore({ store: new MemoryJobStore(), logger });
+    return JobRunner.restore({ store: new MemoryJobStore(), logger, onFinished });
   }
 }
 
@@ -63,10 +81,20 @@ export async function startAgent(
   config: AgentConfig,
   logger: Logger = createLogger(config.logLevel),
 ): Promise<RunningAgent> {
+  const metrics = createAgentRegistry();
   const jolokia = new JolokiaClient({
     url: config.jolokiaUrl,
     timeoutMs: config.jolokiaTimeoutMs,
     authorization: jolokiaAuthorization(config),
+    onRequest: metrics.agent.onJolokiaRequest,
+  });
+  const cassandraMetrics = new CassandraMetrics({
+    reader: jolokia,
+    registry: metrics.registry,
+    logger,
+    scrapeTimeoutMs: config.metricsScrapeTimeoutMs,
+    slowIntervalMs: config.metricsSlowIntervalMs,
+    slowTimeoutMs: Math.max(config.metricsScrapeTimeoutMs, 60_000),
   });
   const cql = new CqlSession({
     host: config.cqlHost,
@@ -86,6 +114,11 @@ export async function startAgent(
       livenessWindowMs: config.livenessWindowMs,
       readinessStaleMs: config.readinessStaleMs,
       cqlCheck: config.readinessCqlCheck,
+      onPoll: () => {
+        for (const probe of ["startup", "liveness", "readiness"] as const) {
+          metrics.agent.recordProbe(probe, probes.verdict(probe).pass);
+        }
+      },
     },
     logger,
   );
@@ -95,17 +128,46 @@ export async function startAgent(
     probes,
     { deadlineMs: config.drainTimeoutMs, inFlightPauseMs: config.drainPauseMs },
     logger,
+    {
+      onFinished: (outcome, durationMs) =>
+        metrics.agent.recordDrain(
+          durationMs / 1000,
+          outcome === "already-drained"
+            ? "drained"
+            : outcome === "deadline-exceeded"
+              ? "deadline_exceeded"
+              : outcome,
+        ),
+    },
   );
-  const jobs = await openJobs(config, logger);
+  const jobs = await openJobs(config, logger, metrics.agent);
+  const backups = createBackupComponents(config, node, logger, (result) =>
+    metrics.agent.recordTransfer("backup", {
+      finishedAt: new Date(result.finishedAt),
+      durationSeconds: (Date.parse(result.finishedAt) - Date.parse(result.startedAt)) / 1000,
+      bytesTransferred: result.totals.uploadedBytes,
+      bytesSkipped: result.totals.skippedBytes,
+      filesTransferred: result.totals.uploadedFiles,
+      filesSkipped: result.totals.skippedFiles,
+    }),
+  );
+  const scheduler = config.backupSchedule
+    ? new BackupScheduler(backups.service, config.backupSchedule, logger, () =>
+        metrics.agent.recordTickSkipped("backup"),
+      )
+    : undefined;
   const app = createApp({
     logger,
     node,
     probes,
     drainer,
     jobs,
+    backups,
     auth: apiAuthFrom(config, logger),
     version: agentVersion(),
+    metrics: { registry: metrics.registry, cassandra: cassandraMetrics },
   });
+  cassandraMetrics.start();
   const server = await listen(app, config);
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
@@ -117,6 +179,7 @@ export async function startAgent(
     },
     "agent started",
   );
+  scheduler?.start();
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
@@ -126,11 +189,17 @@ export async function startAgent(
         await drainer.running.catch(() => undefined);
       }
       logger.info("agent stopping");
+      cassandraMetrics.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
       await closed;
       clearTimeout(timer);
+      await scheduler?.stop();
+      // A backup in flight is cancelled: it cleans up (snapshot cleared, no manifest) and the next one
+      // reuses what it uploaded.
+      await backups.service.stop();
+      backups.close();
       await probes.stop();
       await node
         .close()
@@ -139,5 +208,5 @@ export async function startAgent(
     })();
     return stopping;
   };
-  return { server, port, drainer, stop };
+  return { server, port, drainer, backups, stop };
 }

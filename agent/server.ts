@@ -12,6 +12,8 @@ import { healthRouter } from "./routes/health.js";
 import { probesRouter } from "./routes/probes.js";
 import type { ProbeService } from "../probes/probe-service.js";
 import type { Drainer } from "./operations/drain.js";
+import { metricsRouter, type MetricsDeps } from "./routes/metrics.js";
+import type { BackupRouteDeps } from "./routes/backups.js";
 
 /** What the HTTP app needs; tests pass fakes, `main.ts` the real adapters. */
 export interface AppDeps {
@@ -26,6 +28,10 @@ export interface AppDeps {
   auth?: ApiAuth;
   /** The agent's version, shown in the OpenAPI document. */
   version?: string;
+  /** Serves `GET /metrics` (unauthenticated) when given. */
+  metrics?: MetricsDeps;
+  /** Backups of the local node; the routes answer 503 when not given. */
+  backups?: BackupRouteDeps;
 }
 
 /** Builds the express app from its dependencies; no globals, so tests can build as many as they like. */
@@ -36,6 +42,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestContext(deps.logger));
   app.use(express.json({ limit: "64kb" }));
   app.use(healthRouter(deps.startedAt ?? new Date()));
+  if (deps.metrics) app.use(metricsRouter(deps.metrics));
   app.use(probesRouter(deps.probes));
   // Unauthenticated routes (probes, metrics) are mounted above this line; everything under /api below it.
   app.use("/api", apiAuthentication(deps.auth ?? { mode: "unconfigured" }, deps.logger));
@@ -43,6 +50,7 @@ export function createApp(deps: AppDeps): Express {
     apiRouter({
       node: deps.node,
       drainer: deps.drainer,
+      backups: deps.backups,
       jobs: deps.jobs ?? JobRunner.restore({ store: new MemoryJobStore(), logger: deps.logger }),
       version: deps.version ?? "0.0.0",
     }),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CassandraOperationError } from "../errors.js";
+import { CassandraOperationError, CassandraRejectedError } from "../errors.js";
 import type { JolokiaClient } from "./jolokia-client.js";
 import { jmxAnswer } from "./jmx-answer.js";
 import { MBEAN } from "./mbeans.js";
@@ -111,8 +111,11 @@ export class JolokiaOperations {
       { skipFlush: String(o.skipFlush), ...(o.ttl ? { ttl: o.ttl } : {}) },
       entities,
     ]));
-  clearSnapshot = async (tag: string | null, keyspaces: string[]) =>
-    void (await this.run(OP.clearSnapshot, [{}, tag ?? "", keyspaces]));
+  clearSnapshot = async (tag: string | null, keyspaces: string[]) => {
+    // Cassandra reads an empty tag as "every snapshot": only an explicit null may mean that.
+    if (tag === "") throw new CassandraRejectedError("refusing to clear snapshots with an empty tag");
+    await this.run(OP.clearSnapshot, [{}, tag ?? "", keyspaces]);
+  };
 
   async schemaVersions(): Promise<SchemaVersions> {
     const value = await this.jolokia.read(MBEAN.storageProxy, "SchemaVersionsWithPort");

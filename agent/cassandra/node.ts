@@ -104,9 +104,15 @@ export interface NodeOperations {
   /** Starts a repair and returns Cassandra's command number; Cassandra runs it in the background. */
   startRepair(keyspace: string, options: RepairOptions): Promise<number>;
   repairStatus(command: number): Promise<RepairStatus>;
-  /** Snapshots `entities` (`ks` or `ks.table`); all keyspaces when empty. */
+  /**
+   * Hard-links every live SSTable of `entities` (`ks` or `ks.table`; all keyspaces when empty) into
+   * `<table dir>/snapshots/<tag>/` in each data directory. Fails when the tag already exists.
+   */
   takeSnapshot(tag: string, entities: string[], options: { skipFlush: boolean; ttl?: string }): Promise<void>;
-  /** Clears snapshots with `tag` (every tag when null) in `keyspaces` (all when empty). */
+  /**
+   * Clears snapshots with `tag` in `keyspaces` (all when empty); a tag that does not exist is not an error.
+   * Only an explicit null clears every tag (an operator's request); an empty string is refused.
+   */
   clearSnapshot(tag: string | null, keyspaces: string[]): Promise<void>;
 }
 
@@ -115,6 +121,16 @@ export interface KeyspaceInfo {
   name: string;
   replication: Record<string, string>;
   tables: string[];
+}
+
+/** What to snapshot. */
+export interface SnapshotOptions {
+  /** Keyspaces to snapshot; every keyspace (system ones included) when omitted or empty. */
+  keyspaces?: string[];
+  /** Skip the flush before the snapshot: faster, but data still in memtables is then not in it. */
+  skipFlush?: boolean;
+  /** Bound on the call; a snapshot flushes first, which can take minutes on a loaded node. */
+  timeoutMs?: number;
 }
 
 export interface StatusOptions {
@@ -137,6 +153,17 @@ export interface CassandraNode extends NodeReads, NodeOperations {
    * so callers must confirm the result by polling the operation mode for DRAINED.
    */
   drain(timeoutMs: number): Promise<void>;
+  /**
+   * The node's data directories (`StorageService.AllDataFileLocations`). The agent shares the data volume
+   * with Cassandra at the same path, so it reads snapshot files from these directories directly.
+   */
+  dataFileLocations(): Promise<string[]>;
+  /**
+   * The schema of every non-system keyspace as CQL, from the server-side `DESCRIBE SCHEMA WITH INTERNALS`
+   * (Cassandra 4.0+): with table IDs and dropped columns, what a restore needs to recreate tables whose
+   * SSTables then import.
+   */
+  describeSchema(): Promise<string>;
   /** Releases connections; the node itself is untouched. */
   close(): Promise<void>;
 }

@@ -20,6 +20,8 @@ export interface JobRunnerOptions {
   maxConcurrent?: number;
   /** Finished records kept (memory and disk); the oldest beyond this are pruned. */
   keep?: number;
+  /** Told of every job that finishes (metrics). */
+  onFinished?: (record: Readonly<JobRecord>) => void;
   now?: () => Date;
 }
 
@@ -202,6 +204,7 @@ export class JobRunner {
     if (state === "succeeded" && record.progress?.fraction !== undefined) record.progress.fraction = 1;
     this.options.logger.info({ job: record.id, type: record.type, state }, "job finished");
     this.persist(record);
+    this.options.onFinished?.(record);
     entry.settle(record);
   }
 

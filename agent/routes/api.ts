@@ -6,6 +6,7 @@ import type { JobRunner } from "../jobs/job-runner.js";
 import type { Drainer } from "../operations/drain.js";
 import { registerActivityRoutes } from "./activity.js";
 import { registerDrainRoutes } from "./drain.js";
+import { registerBackupRoutes, type BackupRouteDeps } from "./backups.js";
 import { registerJobRoutes } from "./jobs.js";
 import { registerOperationRoutes } from "./operations.js";
 import { registerNodeRoutes } from "./node.js";
@@ -13,6 +14,7 @@ import { registerNodeRoutes } from "./node.js";
 export interface ApiDeps {
   node: CassandraNode;
   drainer: Drainer;
+  backups?: BackupRouteDeps;
   jobs: JobRunner;
   version: string;
 }
@@ -25,6 +27,7 @@ export function apiRouter(deps: ApiDeps): Router {
   const api = new ApiRegistry();
   registerNodeRoutes(api, deps.node, deps.drainer);
   registerDrainRoutes(api, deps.drainer, deps.jobs);
+  if (deps.backups) registerBackupRoutes(api, deps.backups, deps.jobs);
   registerActivityRoutes(api, deps.node);
   registerOperationRoutes(api, deps.node, deps.jobs);
   registerJobRoutes(api, deps.jobs);

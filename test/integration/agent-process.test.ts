@@ -74,6 +74,16 @@ describe("the agent process beside a real node", () => {
   });
 });
 
+describe("the agent's own metrics beside a real node", () => {
+  it("records the probe verdicts it serves", async () => {
+    await vi.waitFor(async () => {
+      const metrics = await (await fetch(`${agent.url}/metrics`)).text();
+      expect(metrics).toMatch(/^cassandra_pod_agent_probe_ok\{probe="readiness"\} 1$/m);
+      expect(metrics).toMatch(/^cassandra_pod_agent_probe_ok\{probe="liveness"\} 1$/m);
+    });
+  });
+});
+
 describe("start-up with bad configuration", () => {
   it("exits 78 with one message naming every bad option", async () => {
     const failure = await run(process.execPath, [CLI, "serve"], {

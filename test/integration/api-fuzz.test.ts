@@ -60,10 +60,16 @@ describe("fuzzing every route of the OpenAPI document (schemathesis)", () => {
         `Authorization: Bearer ${TOKEN}`,
         "--checks",
         "not_a_server_error",
+        // A drain takes the shared node out of service for good (no confirmation guards it: a preStop hook
+        // must not need one); the drain route's validation and errors are covered by its own tests.
+        "--exclude-operation-id",
+        "startDrain",
         "--max-examples",
         "8",
+        // The coverage phase crashes inside schemathesis 4.32 on Python 3.11 ("AST constructor recursion
+        // depth mismatch") on this document's patterns, before sending anything: fuzzing covers every route.
         "--phases",
-        "examples,coverage,fuzzing",
+        "examples,fuzzing",
         "--request-timeout",
         "15",
         "--max-time",

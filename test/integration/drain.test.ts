@@ -154,6 +154,8 @@ describe("drain edge cases", () => {
       expect(prestop.stderr.trim().split("\n")).toHaveLength(1);
       expect(prestop.stderr).toMatch(/drain failed: drain did not finish within 50 ms/);
       expect(hurried.output()).toContain('"outcome":"deadline-exceeded"');
+      const metrics = await (await fetch(`${hurried.url}/metrics`)).text();
+      expect(metrics).toMatch(/^cassandra_pod_agent_drain_deadline_exceeded_total 1$/m);
     } finally {
       await hurried.stop("SIGKILL");
     }

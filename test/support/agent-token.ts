@@ -11,7 +11,11 @@ export function agentStateDir(token = "integration-token-1") {
     dir,
     token,
     tokenFile,
-    env: { AGENT_STATE_DIR: dir, AGENT_API_TOKEN_FILE: tokenFile },
+    env: {
+      AGENT_STATE_DIR: dir,
+      AGENT_API_TOKEN_FILE: tokenFile,
+      AGENT_BACKUP_DIR: path.join(dir, "backups"),
+    },
     rotate(next: string) {
       writeFileSync(`${tokenFile}.new`, `${next}\n`);
       renameSync(`${tokenFile}.new`, tokenFile);

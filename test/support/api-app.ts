@@ -11,6 +11,7 @@ import { FakeCassandraNode } from "./fakes/fake-cassandra-node.js";
 import { silentLogger } from "./silent-logger.js";
 import { fakeDeps } from "./app-deps.js";
 import type { Drainer } from "../../agent/operations/drain.js";
+import type { BackupRouteDeps } from "../../agent/routes/backups.js";
 
 /** An app over fakes with a token file, for route tests: `auth` is the header value that gets in. */
 export interface TestApi {
@@ -28,6 +29,7 @@ export function testApi(
     token?: string;
     jobs?: JobRunner;
     drainer?: Drainer;
+    backups?: BackupRouteDeps;
   } = {},
 ): TestApi {
   const token = options.token ?? "test-token-0123456789";
@@ -37,8 +39,10 @@ export function testApi(
   const node = options.node ?? new FakeCassandraNode();
   const jobs = options.jobs ?? JobRunner.restore({ store: new MemoryJobStore(), logger });
   const auth = { mode: "token", token: new FileToken(tokenFile) } as const;
-  const app = createApp(
-    fakeDeps({ logger, node, jobs, auth, ...(options.drainer ? { drainer: options.drainer } : {}) }),
-  );
+  const extra = {
+    ...(options.drainer ? { drainer: options.drainer } : {}),
+    ...(options.backups ? { backups: options.backups } : {}),
+  };
+  const app = createApp(fakeDeps({ logger, node, jobs, auth, ...extra }));
   return { app, node, jobs, tokenFile, auth: `Bearer ${token}` };
 }

@@ -61,6 +61,7 @@ export function daemonArgs(spec: NodeSpec, dist: CassandraDistribution): string[
     "-Dcassandra.ring_delay_ms=5000",
     "-Dcassandra.superuser_setup_delay_ms=1000",
     `-javaagent:${dist.jolokiaJar}=${jolokia}`,
+    ...(spec.extraJvmArgs ?? []),
     "-cp",
     classpath(spec, dist),
     "org.apache.cassandra.service.CassandraDaemon",

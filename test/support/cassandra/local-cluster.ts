@@ -15,6 +15,8 @@ export interface LocalClusterOptions {
   baseDir?: string;
   heapMb?: number;
   dc?: string;
+  /** More JVM arguments for every node, e.g. another `-javaagent` (the metrics bench attaches one). */
+  extraJvmArgs?: string[];
 }
 
 /** The serialisable description of a running cluster, handed from global setup to test workers. */
@@ -83,6 +85,7 @@ export class LocalCluster {
         rack: `rack${i + 1}`,
         autoBootstrap: false,
         heapMb: options.heapMb ?? 768,
+        ...(options.extraJvmArgs ? { extraJvmArgs: options.extraJvmArgs } : {}),
         home,
         dataDirs: [path.join(home, "data1"), path.join(home, "data2")],
         runDir,

@@ -20,6 +20,8 @@ export interface NodeSpec {
   rack: string;
   autoBootstrap: boolean;
   heapMb: number;
+  /** JVM arguments added before the main class (another `-javaagent`, for instance). */
+  extraJvmArgs?: string[];
   /** The node's home: conf/, data1/, data2/, commitlog/, hints/, saved_caches/, cdc_raw/, logs/. */
   home: string;
   dataDirs: string[];

@@ -8,6 +8,7 @@ import {
   CassandraUnavailableError,
 } from "../../../agent/errors.js";
 import { FAKE_THREAD_POOLS, fakeRing, newActivity } from "./fake-node-state.js";
+import { clearSnapshotOnDisk, snapshotOnDisk } from "./fake-data-dirs.js";
 
 /** A healthy one-node status, shaped like what a real Cassandra 5.0 node reports. */
 export function normalStatus(overrides: Partial<NodeStatus> = {}): NodeStatus {
@@ -76,6 +77,10 @@ export class FakeCassandraNode implements CassandraNode {
   drainDurationMs = 0;
   readonly activity = newActivity();
   private held: Promise<void> | undefined;
+  /** Real directories: snapshots are hard links made on disk, as Cassandra makes them. */
+  dataDirs: string[] = [];
+  schemaCql =
+    "CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': '1'};\n";
 
   constructor(overrides: Partial<NodeStatus> = {}) {
     this.state = normalStatus(overrides);
@@ -206,8 +211,9 @@ export class FakeCassandraNode implements CassandraNode {
       return { state, messages: [message] };
     });
 
-  takeSnapshot = (tag: string, entities: string[]) =>
-    this.operate("takeSnapshot", null, () => {
+  /** Records the snapshot, and hard-links files in `dataDirs` as Cassandra does on disk. */
+  takeSnapshot = async (tag: string, entities: string[], _options?: { skipFlush: boolean; ttl?: string }) => {
+    await this.operate("takeSnapshot", null, () => {
       const targets = entities.length > 0 ? entities : this.keyspaceList.map((k) => k.name);
       for (const entity of targets) {
         const [ks = "", table] = entity.split(".");
@@ -215,14 +221,31 @@ export class FakeCassandraNode implements CassandraNode {
           this.activity.snapshots.push(snapshot(tag, ks, t));
       }
     });
+    await snapshotOnDisk(
+      this.dataDirs,
+      tag,
+      entities.map((e) => e.split(".")[0] ?? e),
+    );
+  };
 
-  clearSnapshot = (tag: string | null, keyspaces: string[]) =>
-    this.operate("clearSnapshot", null, () => {
+  clearSnapshot = async (tag: string | null, keyspaces: string[]) => {
+    if (tag === "") throw new CassandraRejectedError("refusing to clear snapshots with an empty tag");
+    await this.operate("clearSnapshot", null, () => {
       this.activity.snapshots = this.activity.snapshots.filter(
         (s) =>
           !((tag === null || s.tag === tag) && (keyspaces.length === 0 || keyspaces.includes(s.keyspace))),
       );
     });
+    if (tag !== null) await clearSnapshotOnDisk(this.dataDirs, tag);
+  };
+
+  dataFileLocations(): Promise<string[]> {
+    return this.answer("dataFileLocations", () => [...this.dataDirs]);
+  }
+
+  describeSchema(): Promise<string> {
+    return this.answer("describeSchema", () => this.schemaCql);
+  }
 
   async close(): Promise<void> {
     this.calls.push("close");
