@@ -43,6 +43,10 @@ export class DeferredObjectStore implements ObjectStore {
     yield* (await this.resolve()).list(prefix, options);
   }
 
+  async listPrefixes(prefix: string): Promise<string[]> {
+    return (await this.resolve()).listPrefixes(prefix);
+  }
+
   async delete(keys: readonly string[]): Promise<void> {
     return (await this.resolve()).delete(keys);
   }
