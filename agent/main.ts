@@ -180,6 +180,7 @@ export async function startAgent(
     "agent started",
   );
   scheduler?.start();
+  metrics.agent.setBackupInterval(scheduler?.intervalSeconds() ?? 0);
 
   let stopping: Promise<void> | undefined;
   const stop = () => {

@@ -57,6 +57,19 @@ export class BackupScheduler {
     this.logger.info({ schedule: this.schedule, next: this.#task.getNextRun() }, "backup schedule active");
   }
 
+  /**
+   * The longest gap between the schedule's next runs, in seconds (0 before `start`): how old the last
+   * backup may be before an alert calls it late. Irregular schedules (weekdays only …) get their widest gap.
+   */
+  intervalSeconds(): number {
+    const runs = this.#task?.getNextRuns(8) ?? [];
+    let widest = 0;
+    for (let i = 1; i < runs.length; i++) {
+      widest = Math.max(widest, ((runs[i]?.getTime() ?? 0) - (runs[i - 1]?.getTime() ?? 0)) / 1000);
+    }
+    return widest;
+  }
+
   async stop(): Promise<void> {
     await this.#task?.destroy();
     this.#task = undefined;

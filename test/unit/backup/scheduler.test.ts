@@ -60,8 +60,26 @@ describe("BackupScheduler", () => {
 
   it("starts and stops a real node-cron task", async () => {
     const scheduler = new BackupScheduler(new PendingBackups(), "*/5 * * * *", logger);
+    expect(scheduler.intervalSeconds()).toBe(0);
     scheduler.start();
+    expect(scheduler.intervalSeconds()).toBe(300);
     await scheduler.stop();
     expect(scheduler.stats.ticks).toBe(0);
+  });
+
+  it("reports the widest gap of an irregular schedule, for the late-backup alert", async () => {
+    // 02:00 on weekdays: the widest gap is Friday to Monday.
+    const scheduler = new BackupScheduler(new PendingBackups(), "0 2 * * 1-5", logger);
+    scheduler.start();
+    expect(scheduler.intervalSeconds()).toBe(3 * 86_400);
+    await scheduler.stop();
+  });
+
+  it("tells its owner of every skipped tick (the metric)", async () => {
+    let skipped = 0;
+    const scheduler = new BackupScheduler(new PendingBackups(), "0 * * * *", logger, () => (skipped += 1));
+    await scheduler.tick(new Date("2026-11-26T17:00:00Z"));
+    await scheduler.tick(new Date("2026-11-26T18:00:00Z"));
+    expect(skipped).toBe(1);
   });
 });
