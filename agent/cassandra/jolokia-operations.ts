@@ -14,9 +14,10 @@ import type {
 
 /**
  * StorageService operations by their exact JMX signatures (Jolokia needs one for overloaded operations).
- * Long operations get the job bound (`operationTimeoutMs`) instead of the read bound.
+ * Long operations get the job bound (`operationTimeoutMs`) instead of the read bound. Exported so that the
+ * test of the Jolokia access policy checks the policy lets every one of them through.
  */
-const OP = {
+export const OP = {
   flush: "forceKeyspaceFlush(java.lang.String,[Ljava.lang.String;)",
   compact: "forceKeyspaceCompaction(boolean,java.lang.String,[Ljava.lang.String;)",
   cleanup: "forceKeyspaceCleanup(int,java.lang.String,[Ljava.lang.String;)",
@@ -30,6 +31,13 @@ const OP = {
   snapshot: "takeSnapshot(java.lang.String,java.util.Map,[Ljava.lang.String;)",
   clearSnapshot: "clearSnapshot(java.util.Map,java.lang.String,[Ljava.lang.String;)",
 } as const;
+
+/** The only StorageService attributes the agent writes (the access policy must allow exactly these). */
+export const WRITABLE_ATTRIBUTES = [
+  "CompactionThroughputMbPerSec",
+  "StreamThroughputMbitPerSec",
+  "InterDCStreamThroughputMbitPerSec",
+] as const;
 
 /** What `AllSSTableOpStatus` codes mean; nodetool fails on anything but 0 as well. */
 const STATUS_CODES: Record<number, string> = {
@@ -156,10 +164,11 @@ export class JolokiaOperations {
   }
 
   async setThroughput(changes: Partial<Throughput>): Promise<void> {
+    const [compaction, stream, interDc] = WRITABLE_ATTRIBUTES;
     const writes: [string, number | undefined][] = [
-      ["CompactionThroughputMbPerSec", changes.compactionMiBPerSec],
-      ["StreamThroughputMbitPerSec", changes.streamMbitPerSec],
-      ["InterDCStreamThroughputMbitPerSec", changes.interDcStreamMbitPerSec],
+      [compaction, changes.compactionMiBPerSec],
+      [stream, changes.streamMbitPerSec],
+      [interDc, changes.interDcStreamMbitPerSec],
     ];
     for (const [attribute, value] of writes) {
       if (value !== undefined)

@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../support/free-port.js";
 import { ensureK8sTools, REPO_ROOT } from "../support/k8s-tools.js";
+import { OP, WRITABLE_ATTRIBUTES } from "../../agent/cassandra/jolokia-operations.js";
 
 /**
  * Starts a JVM with the exact -javaagent line the Cassandra image appends to jvm-server.options (only the
@@ -17,8 +18,12 @@ const FAKE = path.join(REPO_ROOT, "test/k8s/fixtures/FakeCassandraMBeans.java");
 const SS = "org.apache.cassandra.db:type=StorageService";
 const TABLE = "org.apache.cassandra.db:type=Tables,keyspace=ks,table=t";
 
-/** The StorageService operations the agent calls (docs: the agent contract). */
+/**
+ * The StorageService operations the agent calls: every one in the agent's own table of JMX operations
+ * (so a new operation without a policy rule fails here), plus those the drain and the API call by name.
+ */
 const AGENT_OPERATIONS = [
+  ...Object.values(OP).map((signature) => signature.slice(0, signature.indexOf("("))),
   "drain",
   "takeSnapshot",
   "clearSnapshot",
@@ -154,6 +159,18 @@ describe("Jolokia access policy", () => {
     expect(await jolokia({ type: "read", mbean: SS, attribute: "OperationMode" })).toMatchObject({
       status: 200,
     });
+  });
+
+  it("lets the agent write the throughput caps and ask the snitch for an endpoint's DC and rack", async () => {
+    for (const attribute of WRITABLE_ATTRIBUTES) {
+      const write = await jolokia({ type: "write", mbean: SS, attribute, value: 64 });
+      expect({ attribute, status: write.status }).not.toEqual({ attribute, status: 403 });
+    }
+    const snitch = "org.apache.cassandra.db:type=EndpointSnitchInfo";
+    for (const operation of ["getDatacenter", "getRack"]) {
+      const answer = await exec(snitch, operation, ["127.0.0.1:7000"]);
+      expect({ operation, status: answer.status }).not.toEqual({ operation, status: 403 });
+    }
   });
 
   it("refuses other operations, writes and list", async () => {
