@@ -1,12 +1,9 @@
 import type { Server } from "node:http";
-import { CqlSession } from "./cassandra/cql-session.js";
-import { JolokiaClient } from "./cassandra/jolokia-client.js";
-import { JolokiaCassandraNode } from "./cassandra/jolokia-node.js";
+import { createCassandraPort } from "./cassandra/node-factory.js";
 import type { AgentConfig } from "./config.js";
 import { createLogger, type Logger } from "./logger.js";
 import { CassandraMetrics } from "./metrics/cassandra/cassandra-metrics.js";
 import { createAgentRegistry } from "./metrics/registry.js";
-import { readSecretFile } from "./secrets.js";
 import { createApp } from "./server.js";
 import { ProbeService } from "../probes/probe-service.js";
 import { Drainer } from "./operations/drain.js";
@@ -28,12 +25,6 @@ export interface RunningAgent {
   backups: BackupComponents;
   /** Closes the server; a drain in progress is waited for first, never cut short. */
   stop(): Promise<void>;
-}
-
-function jolokiaAuthorization(config: AgentConfig): string | undefined {
-  if (!config.jolokiaUser || !config.jolokiaPasswordFile) return undefined;
-  const password = readSecretFile(config.jolokiaPasswordFile, "AGENT_JOLOKIA_PASSWORD_FILE");
-  return `Basic ${Buffer.from(`${config.jolokiaUser}:${password}`).toString("base64")}`;
 }
 
 /** How /api authenticates, from the configuration; an API without a token is off unless explicitly disabled. */
@@ -82,12 +73,7 @@ export async function startAgent(
   logger: Logger = createLogger(config.logLevel),
 ): Promise<RunningAgent> {
   const metrics = createAgentRegistry();
-  const jolokia = new JolokiaClient({
-    url: config.jolokiaUrl,
-    timeoutMs: config.jolokiaTimeoutMs,
-    authorization: jolokiaAuthorization(config),
-    onRequest: metrics.agent.onJolokiaRequest,
-  });
+  const { node, jolokia } = createCassandraPort(config, metrics.agent.onJolokiaRequest);
   const cassandraMetrics = new CassandraMetrics({
     reader: jolokia,
     registry: metrics.registry,
@@ -96,16 +82,6 @@ export async function startAgent(
     slowIntervalMs: config.metricsSlowIntervalMs,
     slowTimeoutMs: Math.max(config.metricsScrapeTimeoutMs, 60_000),
   });
-  const cql = new CqlSession({
-    host: config.cqlHost,
-    port: config.cqlPort,
-    username: config.cqlUser,
-    password: config.cqlPasswordFile
-      ? readSecretFile(config.cqlPasswordFile, "AGENT_CQL_PASSWORD_FILE")
-      : undefined,
-    timeoutMs: config.jolokiaTimeoutMs,
-  });
-  const node = new JolokiaCassandraNode(jolokia, cql);
   const probes = new ProbeService(
     node,
     {

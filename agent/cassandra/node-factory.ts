@@ -5,10 +5,14 @@ import { JolokiaClient } from "./jolokia-client.js";
 import { JolokiaCassandraNode } from "./jolokia-node.js";
 
 /**
- * The local node's `CassandraNode` from the configuration, for commands that run without the server
- * (`cassandra-pod-agent backup …`). Secrets are read from their files, never from the command line.
+ * The local node's `CassandraNode` (and the Jolokia transport under it, which the metrics read through)
+ * from the configuration, for the server and for commands that run without it (`backup …`). Secrets are
+ * read from their files, never from the command line.
  */
-export function createCassandraNode(config: AgentConfig): JolokiaCassandraNode {
+export function createCassandraPort(
+  config: AgentConfig,
+  onJolokiaRequest?: (durationMs: number, failed: boolean) => void,
+): { node: JolokiaCassandraNode; jolokia: JolokiaClient } {
   const authorization =
     config.jolokiaUser && config.jolokiaPasswordFile
       ? `Basic ${Buffer.from(
@@ -19,6 +23,7 @@ export function createCassandraNode(config: AgentConfig): JolokiaCassandraNode {
     url: config.jolokiaUrl,
     timeoutMs: config.jolokiaTimeoutMs,
     ...(authorization ? { authorization } : {}),
+    ...(onJolokiaRequest ? { onRequest: onJolokiaRequest } : {}),
   });
   const cql = new CqlSession({
     host: config.cqlHost,
@@ -29,5 +34,9 @@ export function createCassandraNode(config: AgentConfig): JolokiaCassandraNode {
       : undefined,
     timeoutMs: config.jolokiaTimeoutMs,
   });
-  return new JolokiaCassandraNode(jolokia, cql);
+  return { node: new JolokiaCassandraNode(jolokia, cql), jolokia };
+}
+
+export function createCassandraNode(config: AgentConfig): JolokiaCassandraNode {
+  return createCassandraPort(config).node;
 }

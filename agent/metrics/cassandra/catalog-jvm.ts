@@ -1,7 +1,7 @@
 import { perMBean } from "./builders.js";
 import type { FamilySpec, Sample } from "./family.js";
 import { MBEAN } from "../../cassandra/mbeans.js";
-import type { OperationMode } from "../../cassandra/node.js";
+import { OPERATION_MODES, type OperationMode } from "../../cassandra/node.js";
 import { toNumber } from "./object-name.js";
 import { counter } from "./shared-read.js";
 
@@ -33,18 +33,7 @@ function jvmMemory(field: "used" | "committed" | "max", help: string): FamilySpe
 }
 
 /** Every mode StorageService reports in 5.0, so a mode that is not current shows 0 rather than vanishing. */
-export const OPERATION_MODES: OperationMode[] = [
-  "STARTING",
-  "NORMAL",
-  "JOINING",
-  "JOINING_FAILED",
-  "LEAVING",
-  "DECOMMISSIONED",
-  "DECOMMISSION_FAILED",
-  "MOVING",
-  "DRAINING",
-  "DRAINED",
-];
+export { OPERATION_MODES };
 
 const operationMode: FamilySpec = {
   name: "cassandra_node_operation_mode",
@@ -55,7 +44,7 @@ const operationMode: FamilySpec = {
   extract([result]) {
     const current = result?.get(MBEAN.storageService)?.OperationMode;
     if (typeof current !== "string") return [];
-    const modes: string[] = OPERATION_MODES.includes(current as OperationMode)
+    const modes: readonly string[] = OPERATION_MODES.includes(current as OperationMode)
       ? OPERATION_MODES
       : [...OPERATION_MODES, current];
     return modes.map((mode): Sample => ({ labels: { mode }, value: mode === current ? 1 : 0 }));
