@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import cron from "node-cron";
 import { z } from "zod";
 import { ConfigError } from "./errors.js";
 
@@ -90,6 +91,30 @@ export const configSchema = z.object({
   s3ChecksumWhenRequired: bool.default(false),
   /** Upload bandwidth ceiling in bytes per second; 0 means unlimited. */
   backupBandwidthLimit: z.coerce.number().int().min(0).default(0),
+
+  /** Cron expression (UTC) for scheduled backups; empty means no schedule. */
+  backupSchedule: z.string().trim().default(""),
+  /** Keyspaces of scheduled backups, comma-separated; empty means the default selection. */
+  backupKeyspaces: z
+    .string()
+    .default("")
+    .transform((v) =>
+      v
+        .split(",")
+        .map((k) => k.trim())
+        .filter((k) => k !== ""),
+    )
+    .pipe(z.array(z.string().regex(/^[A-Za-z0-9_]{1,48}$/, "keyspace names are letters, digits, _"))),
+  /** Files uploaded at once by a backup; each large file holds its multipart buffers. */
+  backupConcurrency: z.coerce.number().int().min(1).max(16).default(2),
+  /** Tries per file before a backup fails (after the S3 client's own retries). */
+  backupRetryAttempts: z.coerce.number().int().min(1).max(10).default(3),
+  /** Retention: keep the last N complete backups per node; 0 means no such rule. */
+  backupKeepLast: z.coerce.number().int().min(0).default(0),
+  /** Retention: keep backups younger than D days; 0 means no such rule. */
+  backupKeepDays: z.coerce.number().min(0).default(0),
+  /** Purge never deletes objects younger than this; longer than the longest backup takes. */
+  backupPurgeGraceHours: z.coerce.number().min(0).default(24),
 });
 
 export type AgentConfig = z.infer<typeof configSchema>;
@@ -136,6 +161,13 @@ export const ENV_NAMES: Record<keyof AgentConfig, string> = {
   s3MaxAttempts: "AGENT_S3_MAX_ATTEMPTS",
   s3ChecksumWhenRequired: "AGENT_S3_CHECKSUM_WHEN_REQUIRED",
   backupBandwidthLimit: "AGENT_BACKUP_BANDWIDTH_LIMIT",
+  backupSchedule: "AGENT_BACKUP_SCHEDULE",
+  backupKeyspaces: "AGENT_BACKUP_KEYSPACES",
+  backupConcurrency: "AGENT_BACKUP_CONCURRENCY",
+  backupRetryAttempts: "AGENT_BACKUP_RETRY_ATTEMPTS",
+  backupKeepLast: "AGENT_BACKUP_KEEP_LAST",
+  backupKeepDays: "AGENT_BACKUP_KEEP_DAYS",
+  backupPurgeGraceHours: "AGENT_BACKUP_PURGE_GRACE_HOURS",
 };
 
 const withCrossChecks = configSchema.superRefine((config, ctx) => {
@@ -168,6 +200,13 @@ const withCrossChecks = configSchema.superRefine((config, ctx) => {
       code: "custom",
       path: ["tlsClientCaFile"],
       message: "needs AGENT_TLS_CERT_FILE and AGENT_TLS_KEY_FILE",
+    });
+  }
+  if (config.backupSchedule !== "" && !cron.validate(config.backupSchedule)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["backupSchedule"],
+      message: "is not a cron expression (five or six fields, e.g. '0 2 * * *')",
     });
   }
   if (config.cqlUser && !config.cqlPasswordFile) {

@@ -13,12 +13,15 @@ import { listen } from "./http/listen.js";
 import { JobRunner } from "./jobs/job-runner.js";
 import { FileJobStore, MemoryJobStore } from "./jobs/job-store.js";
 import { agentVersion } from "./version.js";
+import { createBackupComponents, type BackupComponents } from "../backup/backup-composition.js";
+import { BackupScheduler } from "../backup/scheduler.js";
 
 /** A running agent: its HTTP server and how to stop it. */
 export interface RunningAgent {
   server: Server;
   port: number;
   drainer: Drainer;
+  backups: BackupComponents;
   /** Closes the server; a drain in progress is waited for first, never cut short. */
   stop(): Promise<void>;
 }
@@ -97,12 +100,17 @@ export async function startAgent(
     logger,
   );
   const jobs = await openJobs(config, logger);
+  const backups = createBackupComponents(config, node, logger);
+  const scheduler = config.backupSchedule
+    ? new BackupScheduler(backups.service, config.backupSchedule, logger)
+    : undefined;
   const app = createApp({
     logger,
     node,
     probes,
     drainer,
     jobs,
+    backups,
     auth: apiAuthFrom(config, logger),
     version: agentVersion(),
   });
@@ -117,6 +125,7 @@ export async function startAgent(
     },
     "agent started",
   );
+  scheduler?.start();
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
@@ -131,6 +140,11 @@ export async function startAgent(
       const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
       await closed;
       clearTimeout(timer);
+      await scheduler?.stop();
+      // A backup in flight is cancelled: it cleans up (snapshot cleared, no manifest) and the next one
+      // reuses what it uploaded.
+      await backups.service.stop();
+      backups.close();
       await probes.stop();
       await node
         .close()
@@ -139,5 +153,5 @@ export async function startAgent(
     })();
     return stopping;
   };
-  return { server, port, drainer, stop };
+  return { server, port, drainer, backups, stop };
 }

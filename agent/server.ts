@@ -12,6 +12,9 @@ import { healthRouter } from "./routes/health.js";
 import { probesRouter } from "./routes/probes.js";
 import type { ProbeService } from "../probes/probe-service.js";
 import type { Drainer } from "./operations/drain.js";
+import { backupsRouter } from "./routes/backups.js";
+import type { BackupQueries } from "../backup/backup-queries.js";
+import type { BackupService } from "../backup/backup-service.js";
 
 /** What the HTTP app needs; tests pass fakes, `main.ts` the real adapters. */
 export interface AppDeps {
@@ -26,6 +29,8 @@ export interface AppDeps {
   auth?: ApiAuth;
   /** The agent's version, shown in the OpenAPI document. */
   version?: string;
+  /** Backups of the local node; the routes are absent when not given. */
+  backups?: { service: BackupService; queries: BackupQueries };
 }
 
 /** Builds the express app from its dependencies; no globals, so tests can build as many as they like. */
@@ -47,6 +52,7 @@ export function createApp(deps: AppDeps): Express {
       version: deps.version ?? "0.0.0",
     }),
   );
+  if (deps.backups) app.use(backupsRouter(deps.backups));
   app.use((req, _res, next) => next(new NotFoundError(`no route for ${req.method} ${req.path}`)));
   app.use(problemHandler(deps.logger));
   return app;

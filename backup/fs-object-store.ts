@@ -6,7 +6,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { IntegrityError, NotFoundError, ObjectStoreError } from "../agent/errors.js";
 import { HashingStream } from "./hashing-stream.js";
-import { assertValidKey, assertValidPrefix } from "./object-key.js";
+import { assertFolderPrefix, assertValidKey, assertValidPrefix } from "./object-key.js";
 import type {
   GetOptions,
   ObjectInfo,
@@ -112,7 +112,21 @@ export class FsObjectStore implements ObjectStore {
       .sort();
     for (const key of keys) {
       const info = await stat(this.#dataPath(key)).catch(() => undefined);
-      if (info !== undefined) yield { key, size: info.size };
+      if (info !== undefined) yield { key, size: info.size, lastModified: info.mtime };
+    }
+  }
+
+  async listPrefixes(prefix: string): Promise<string[]> {
+    assertFolderPrefix(prefix);
+    try {
+      const entries = await readdir(join(this.#data, ...prefix.split("/")), { withFileTypes: true });
+      return entries
+        .filter((entry) => entry.isDirectory())
+        .map((entry) => `${prefix}${entry.name}/`)
+        .sort();
+    } catch (error) {
+      if (isCode(error, "ENOENT") || isCode(error, "ENOTDIR")) return [];
+      throw asStoreError(error, prefix);
     }
   }
 

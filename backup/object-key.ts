@@ -35,3 +35,13 @@ export function assertValidPrefix(prefix: string): void {
   if (prefix === "") return;
   assertValidKey(prefix.endsWith("/") ? `${prefix}x` : prefix);
 }
+
+/** A prefix naming a "folder": empty, or a valid prefix ending with `/`. */
+export function assertFolderPrefix(prefix: string): void {
+  if (prefix !== "" && !prefix.endsWith("/")) {
+    throw new ObjectStoreError(`folder prefix ${JSON.stringify(prefix)} must end with /`, {
+      retryable: false,
+    });
+  }
+  assertValidPrefix(prefix);
+}

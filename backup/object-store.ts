@@ -28,6 +28,12 @@ export interface ObjectStore {
   get(key: string, options?: GetOptions): Promise<Readable>;
   /** Every object whose key starts with `prefix`, in key order; pages are fetched lazily. */
   list(prefix: string, options?: ListOptions): AsyncIterable<ObjectSummary>;
+  /**
+   * The "folders" one level below `prefix` (which is empty or ends with `/`), each ending with `/`, sorted:
+   * S3's common prefixes with delimiter `/`. Lets the agent find every node of a cluster without listing
+   * every object of every node.
+   */
+  listPrefixes(prefix: string): Promise<string[]>;
   /** Deletes the keys in as few requests as the store allows. Keys that do not exist are not an error. */
   delete(keys: readonly string[]): Promise<void>;
   /** Stores a small text object (a manifest, a marker) in one request, checksummed like any other. */
@@ -57,6 +63,8 @@ export interface ListOptions {
 export interface ObjectSummary {
   key: string;
   size: number;
+  /** When the object was written, as the store reports it; purge's grace period and "newest" rely on it. */
+  lastModified?: Date;
 }
 
 /**

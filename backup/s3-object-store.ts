@@ -8,7 +8,7 @@ import {
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { IntegrityError, NotFoundError } from "../agent/errors.js";
-import { assertValidKey, assertValidPrefix } from "./object-key.js";
+import { assertFolderPrefix, assertValidKey, assertValidPrefix } from "./object-key.js";
 import type * as api from "./object-store.js";
 import { toStoreError } from "./s3-client.js";
 import { putBuffer, storeFingerprint, uploadStream, writeParams, type Sse } from "./s3-upload.js";
@@ -124,6 +124,31 @@ export class S3ObjectStore implements api.ObjectStore {
 
   async *list(prefix: string, options: api.ListOptions = {}): AsyncIterable<api.ObjectSummary> {
     assertValidPrefix(prefix);
+    for await (const page of this.#pages(prefix, options.pageSize ? { MaxKeys: options.pageSize } : {})) {
+      for (const item of page.Contents ?? []) {
+        if (item.Key === undefined) continue;
+        yield {
+          key: item.Key.slice(this.#prefix.length),
+          size: item.Size ?? 0,
+          ...(item.LastModified ? { lastModified: item.LastModified } : {}),
+        };
+      }
+    }
+  }
+
+  async listPrefixes(prefix: string): Promise<string[]> {
+    assertFolderPrefix(prefix);
+    const found: string[] = [];
+    for await (const page of this.#pages(prefix, { Delimiter: "/" })) {
+      for (const p of page.CommonPrefixes ?? []) {
+        if (p.Prefix !== undefined) found.push(p.Prefix.slice(this.#prefix.length));
+      }
+    }
+    return found.sort();
+  }
+
+  /** Every page of a ListObjectsV2 under our prefix + `prefix`, fetched as the caller asks for them. */
+  async *#pages(prefix: string, extra: { MaxKeys?: number; Delimiter?: string }) {
     let token: string | undefined;
     do {
       let page;
@@ -132,16 +157,14 @@ export class S3ObjectStore implements api.ObjectStore {
           new ListObjectsV2Command({
             Bucket: this.options.bucket,
             Prefix: this.#prefix + prefix,
-            ...(options.pageSize ? { MaxKeys: options.pageSize } : {}),
+            ...extra,
             ...(token ? { ContinuationToken: token } : {}),
           }),
         );
       } catch (error) {
         throw toStoreError(error, `list ${prefix}`);
       }
-      for (const item of page.Contents ?? []) {
-        if (item.Key !== undefined) yield { key: item.Key.slice(this.#prefix.length), size: item.Size ?? 0 };
-      }
+      yield page;
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token !== undefined);
   }

@@ -118,6 +118,29 @@ export class CqlSession {
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  /**
+   * `DESCRIBE SCHEMA WITH INTERNALS`, answered by the server (Cassandra 4.0+), every page of it, joined
+   * into one CQL script.
+   */
+  async describeSchema(): Promise<string> {
+    const client = await this.connected();
+    const statements: string[] = [];
+    let pageState: string | undefined;
+    try {
+      do {
+        const result = await client.execute("DESCRIBE SCHEMA WITH INTERNALS", [], {
+          fetchSize: 1000,
+          ...(pageState ? { pageState } : {}),
+        });
+        for (const row of result.rows) statements.push(String(row.get("create_statement")));
+        pageState = result.pageState ?? undefined;
+      } while (pageState);
+    } catch (error) {
+      throw cqlError(error, this.endpoint);
+    }
+    return statements.join("\n\n") + (statements.length > 0 ? "\n" : "");
+  }
+
   async close(): Promise<void> {
     const client = this.client;
     this.client = undefined;

@@ -7,6 +7,7 @@ import { MBEAN, SNITCH_ATTRIBUTES, STORAGE_SERVICE_STATUS_ATTRIBUTES } from "./m
 import type { CassandraNode, KeyspaceInfo, NodeStatus, StatusOptions } from "./node.js";
 import { parseNodeStatus } from "./status-parser.js";
 import type { RingView } from "./views.js";
+import { CassandraOperationError } from "../errors.js";
 
 export interface JolokiaCassandraNodeOptions {
   /** Bound on one long JMX operation (decommission, repair …); reads keep the client's own bound. */
@@ -87,6 +88,18 @@ export class JolokiaCassandraNode implements CassandraNode {
   repairStatus: CassandraNode["repairStatus"] = (command) => this.ops.repairStatus(command);
   takeSnapshot: CassandraNode["takeSnapshot"] = (tag, entities, o) => this.ops.takeSnapshot(tag, entities, o);
   clearSnapshot: CassandraNode["clearSnapshot"] = (tag, keyspaces) => this.ops.clearSnapshot(tag, keyspaces);
+
+  async dataFileLocations(): Promise<string[]> {
+    const value = await this.jolokia.read(MBEAN.storageService, "AllDataFileLocations");
+    if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) {
+      throw new CassandraOperationError("unexpected AllDataFileLocations answer from Cassandra");
+    }
+    return value;
+  }
+
+  describeSchema(): Promise<string> {
+    return this.cql.describeSchema();
+  }
 
   async close(): Promise<void> {
     await this.cql.close();

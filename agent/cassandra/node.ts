@@ -104,7 +104,10 @@ export interface NodeOperations {
   /** Starts a repair and returns Cassandra's command number; Cassandra runs it in the background. */
   startRepair(keyspace: string, options: RepairOptions): Promise<number>;
   repairStatus(command: number): Promise<RepairStatus>;
-  /** Snapshots `entities` (`ks` or `ks.table`); all keyspaces when empty. */
+  /**
+   * Snapshots `entities` (`ks` or `ks.table`; all keyspaces when empty): hard links of every live SSTable
+   * into `<table dir>/snapshots/<tag>/`. Fails when the tag already exists.
+   */
   takeSnapshot(tag: string, entities: string[], options: { skipFlush: boolean; ttl?: string }): Promise<void>;
   /** Clears snapshots with `tag` (every tag when null) in `keyspaces` (all when empty). */
   clearSnapshot(tag: string | null, keyspaces: string[]): Promise<void>;
@@ -137,6 +140,17 @@ export interface CassandraNode extends NodeReads, NodeOperations {
    * so callers must confirm the result by polling the operation mode for DRAINED.
    */
   drain(timeoutMs: number): Promise<void>;
+  /**
+   * The node's data directories (`StorageService.AllDataFileLocations`). The agent shares the data volume
+   * with Cassandra at the same path, so it reads snapshot files from these directories directly.
+   */
+  dataFileLocations(): Promise<string[]>;
+  /**
+   * The schema of every non-system keyspace as CQL, from the server-side `DESCRIBE SCHEMA WITH INTERNALS`
+   * (Cassandra 4.0+): with table IDs and dropped columns, what a restore needs to recreate tables whose
+   * SSTables then import.
+   */
+  describeSchema(): Promise<string>;
   /** Releases connections; the node itself is untouched. */
   close(): Promise<void>;
 }

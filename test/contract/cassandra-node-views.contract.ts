@@ -9,7 +9,9 @@ import type { CassandraNodeSubject } from "./cassandra-node.contract.js";
  */
 export function cassandraNodeViewsContract(
   name: string,
-  subject: () => Omit<CassandraNodeSubject, "drainable">,
+  subject: () => Pick<CassandraNodeSubject, "node" | "unreachable"> & {
+    expected: Omit<CassandraNodeSubject["expected"], "dataDirs">;
+  },
 ): void {
   describe(`CassandraNode views and operations: ${name}`, () => {
     it("shows the lone node in the ring: up, normal, owning everything, with its host ID and tokens", async () => {

@@ -1,6 +1,8 @@
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { CassandraNode } from "../../agent/cassandra/node.js";
-import { CassandraUnavailableError } from "../../agent/errors.js";
+import { CassandraOperationError, CassandraUnavailableError } from "../../agent/errors.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -9,7 +11,9 @@ export interface CassandraNodeSubject {
   node: CassandraNode;
   /** The same kind of node whose JVM cannot be reached. */
   unreachable: CassandraNode;
-  expected: { clusterName: string; datacenter: string; rack: string };
+  expected: { clusterName: string; datacenter: string; rack: string; dataDirs: string[] };
+  /** Creates a fresh keyspace with one table holding a few rows; returns their names. */
+  withData: () => Promise<{ keyspace: string; table: string }>;
   /** A NORMAL node that the drain tests may drain for good (the real suite starts a throwaway one). */
   drainable: () => Promise<CassandraNode>;
 }
@@ -29,7 +33,8 @@ export function cassandraNodeContract(name: string, subject: () => CassandraNode
       expect(status.hostId).toMatch(UUID);
       expect(status.schemaVersion).toMatch(UUID);
       expect(status.releaseVersion).toMatch(/^5\.0\.\d+/);
-      expect(status).toMatchObject(expected);
+      const { dataDirs: _dirs, ...identity } = expected;
+      expect(status).toMatchObject(identity);
       expect(status.tokens.length).toBeGreaterThan(0);
       for (const token of status.tokens) expect(token).toMatch(/^-?\d+$/);
       expect(status.endpoint).toMatch(/^[\d.]+:\d+$/);
@@ -77,6 +82,37 @@ export function cassandraNodeContract(name: string, subject: () => CassandraNode
       expect((await node.status()).operationMode).toBe("DRAINED");
     });
 
+    it("reports its data directories", async () => {
+      const { node, expected } = subject();
+      expect(await node.dataFileLocations()).toEqual(expected.dataDirs);
+    });
+
+    it("snapshots a keyspace into its table directories, refuses a tag twice, and clears it", async () => {
+      const { node, expected, withData } = subject();
+      const { keyspace, table } = await withData();
+      const tag = `contract-${Date.now()}`;
+      await node.takeSnapshot(tag, [keyspace], { skipFlush: false });
+      const files = await snapshotFiles(expected.dataDirs, keyspace, table, tag);
+      expect(files.some((f) => f.endsWith("-Data.db"))).toBe(true);
+      await expect(node.takeSnapshot(tag, [keyspace], { skipFlush: false })).rejects.toBeInstanceOf(
+        CassandraOperationError,
+      );
+      await node.clearSnapshot(tag, []);
+      expect(await snapshotFiles(expected.dataDirs, keyspace, table, tag)).toEqual([]);
+      await expect(node.clearSnapshot(`${tag}-never-taken`, [])).resolves.toBeUndefined();
+    });
+
+    it("describes the schema as CQL with table IDs", async () => {
+      const { node, withData } = subject();
+      const { keyspace, table } = await withData();
+      const cql = await node.describeSchema();
+      expect(cql).toContain(`CREATE KEYSPACE ${keyspace} WITH`);
+      expect(cql).toMatch(
+        new RegExp(`CREATE TABLE ${keyspace}\\.${table} \\([\\s\\S]*WITH ID = [0-9a-f-]{36}`),
+      );
+      expect(cql).not.toContain("CREATE KEYSPACE system_schema");
+    });
+
     it("rejects with a retryable CassandraUnavailableError when the JVM cannot be reached", async () => {
       const { unreachable } = subject();
       const status = unreachable.status();
@@ -85,4 +121,17 @@ export function cassandraNodeContract(name: string, subject: () => CassandraNode
       await expect(unreachable.keyspaces()).rejects.toBeInstanceOf(CassandraUnavailableError);
     });
   });
+}
+
+/** Files of snapshot `tag` of one table across all data directories. */
+async function snapshotFiles(dataDirs: string[], keyspace: string, table: string, tag: string) {
+  const found: string[] = [];
+  for (const dataDir of dataDirs) {
+    const tableDirs = await readdir(join(dataDir, keyspace)).catch(() => [] as string[]);
+    for (const dir of tableDirs.filter((d) => d.startsWith(`${table}-`))) {
+      const snap = join(dataDir, keyspace, dir, "snapshots", tag);
+      found.push(...(await readdir(snap).catch(() => [] as string[])).map((f) => join(snap, f)));
+    }
+  }
+  return found;
 }

@@ -112,6 +112,29 @@ export function objectStoreContract(name: string, setup: () => Promise<ObjectSto
       expect(await keys(fx.store, "absent/")).toEqual([]);
     });
 
+    it("lists the folders one level below a prefix", async () => {
+      for (const key of ["c/dc1/h1/m/a.json", "c/dc1/h2/x", "c/dc2/h3/y", "c/top", "other/z"]) {
+        await fx.store.putText(key, key);
+      }
+      expect(await fx.store.listPrefixes("c/")).toEqual(["c/dc1/", "c/dc2/"]);
+      expect(await fx.store.listPrefixes("c/dc1/")).toEqual(["c/dc1/h1/", "c/dc1/h2/"]);
+      expect(await fx.store.listPrefixes("")).toEqual(["c/", "other/"]);
+      expect(await fx.store.listPrefixes("absent/")).toEqual([]);
+      await expect(fx.store.listPrefixes("c")).rejects.toBeInstanceOf(ObjectStoreError);
+    });
+
+    it("lists each object's size and a write time close to now", async () => {
+      const before = Date.now();
+      await fx.store.putText("when/a", "12345");
+      const items = [];
+      for await (const item of fx.store.list("when/")) items.push(item);
+      expect(items).toHaveLength(1);
+      expect(items[0]).toMatchObject({ key: "when/a", size: 5 });
+      // Stores keep whole seconds; allow for that and for a clock a little apart.
+      expect(items[0]?.lastModified?.getTime()).toBeGreaterThan(before - 60_000);
+      expect(items[0]?.lastModified?.getTime()).toBeLessThan(Date.now() + 60_000);
+    });
+
     it("deletes in a batch and ignores missing keys", async () => {
       for (const key of ["d/1", "d/2", "d/3"]) await fx.store.putText(key, key);
       await fx.store.delete(["d/1", "d/3", "d/never-existed"]);

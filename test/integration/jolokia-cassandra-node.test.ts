@@ -1,4 +1,6 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CqlSession } from "../../agent/cassandra/cql-session.js";
 import { JolokiaClient } from "../../agent/cassandra/jolokia-client.js";
 import type { JolokiaCassandraNode } from "../../agent/cassandra/jolokia-node.js";
 import { MBEAN } from "../../agent/cassandra/mbeans.js";
@@ -18,15 +20,18 @@ let cassandra: CassandraProcess;
 let node: JolokiaCassandraNode;
 let unreachable: JolokiaCassandraNode;
 let throwaway: LocalCluster | undefined;
+let cql: CqlSession;
 
 beforeAll(async () => {
   [cassandra] = (await sharedCluster("single")) as [CassandraProcess];
   node = cassandraNodeFor(cassandra.spec);
   unreachable = cassandraNodeFor(NOTHING_LISTENS, 1_000);
+  cql = new CqlSession({ host: cassandra.spec.address, port: cassandra.spec.nativePort, timeoutMs: 20_000 });
 });
 afterAll(async () => {
   await node?.close();
   await unreachable?.close();
+  await cql?.close();
   await throwaway?.destroy();
 });
 printLogsOnFailure(() => [cassandra]);
@@ -38,6 +43,17 @@ cassandraNodeContract("JolokiaCassandraNode on a real Cassandra 5.0 node", () =>
     clusterName: cassandra.spec.clusterName,
     datacenter: cassandra.spec.dc,
     rack: cassandra.spec.rack,
+    dataDirs: cassandra.spec.dataDirs,
+  },
+  withData: async () => {
+    const keyspace = `contract_${randomUUID().slice(0, 8)}`;
+    await cql.execute(
+      `CREATE KEYSPACE ${keyspace} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`,
+    );
+    await cql.execute(`CREATE TABLE ${keyspace}.t1 (id int PRIMARY KEY, v text)`);
+    for (let id = 0; id < 10; id++)
+      await cql.execute(`INSERT INTO ${keyspace}.t1 (id, v) VALUES (?, ?)`, [id, "x"]);
+    return { keyspace, table: "t1" };
   },
   // Draining is for good: a node of its own, stopped after the file.
   drainable: async () => {

@@ -8,6 +8,7 @@ import {
   CassandraUnavailableError,
 } from "../../../agent/errors.js";
 import { FAKE_THREAD_POOLS, fakeRing, newActivity } from "./fake-node-state.js";
+import { clearSnapshotOnDisk, snapshotOnDisk } from "./fake-data-dirs.js";
 
 /** A healthy one-node status, shaped like what a real Cassandra 5.0 node reports. */
 export function normalStatus(overrides: Partial<NodeStatus> = {}): NodeStatus {
@@ -76,6 +77,10 @@ export class FakeCassandraNode implements CassandraNode {
   drainDurationMs = 0;
   readonly activity = newActivity();
   private held: Promise<void> | undefined;
+  /** Real directories: snapshots are hard links made on disk, as Cassandra makes them. */
+  dataDirs: string[] = [];
+  schemaCql =
+    "CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': '1'};\n";
 
   constructor(overrides: Partial<NodeStatus> = {}) {
     this.state = normalStatus(overrides);
@@ -111,12 +116,12 @@ export class FakeCassandraNode implements CassandraNode {
   private async operate(
     call: string,
     keyspace: string | null,
-    effect: () => void = () => undefined,
+    effect: () => void | Promise<void> = () => undefined,
   ): Promise<void> {
     await this.answer(call, () => undefined);
     if (keyspace !== null) this.keyspace(keyspace);
     await this.held;
-    effect();
+    await effect();
   }
 
   private keyspace(name: string): KeyspaceInfo {
@@ -206,8 +211,9 @@ export class FakeCassandraNode implements CassandraNode {
       return { state, messages: [message] };
     });
 
-  takeSnapshot = (tag: string, entities: string[]) =>
-    this.operate("takeSnapshot", null, () => {
+  takeSnapshot = (tag: string, entities: string[], _options?: { skipFlush: boolean; ttl?: string }) =>
+    this.operate("takeSnapshot", null, async () => {
+      await snapshotOnDisk(this.dataDirs, tag, entities);
       const targets = entities.length > 0 ? entities : this.keyspaceList.map((k) => k.name);
       for (const entity of targets) {
         const [ks = "", table] = entity.split(".");
@@ -217,12 +223,21 @@ export class FakeCassandraNode implements CassandraNode {
     });
 
   clearSnapshot = (tag: string | null, keyspaces: string[]) =>
-    this.operate("clearSnapshot", null, () => {
+    this.operate("clearSnapshot", null, async () => {
+      if (tag !== null) await clearSnapshotOnDisk(this.dataDirs, tag);
       this.activity.snapshots = this.activity.snapshots.filter(
         (s) =>
           !((tag === null || s.tag === tag) && (keyspaces.length === 0 || keyspaces.includes(s.keyspace))),
       );
     });
+
+  dataFileLocations(): Promise<string[]> {
+    return this.answer("dataFileLocations", () => [...this.dataDirs]);
+  }
+
+  describeSchema(): Promise<string> {
+    return this.answer("describeSchema", () => this.schemaCql);
+  }
 
   async close(): Promise<void> {
     this.calls.push("close");

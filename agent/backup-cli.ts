@@ -1,0 +1,88 @@
+import { Command } from "commander";
+import { createBackupComponents, type BackupComponents } from "../backup/backup-composition.js";
+import { BACKUP_NAME } from "../backup/layout.js";
+import { verifyBackup } from "../backup/verify.js";
+import { createCassandraNode } from "./cassandra/node-factory.js";
+import { loadConfig } from "./config.js";
+import { ValidationError } from "./errors.js";
+import { createLogger } from "./logger.js";
+
+type Out = (value: unknown) => void;
+
+/** Builds the backup components from `AGENT_*` configuration, runs `action`, and releases everything. */
+async function withBackups<T>(action: (backups: BackupComponents) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  // Logs go to stderr so that stdout holds only the command's JSON answer.
+  const logger = createLogger(config.logLevel === "info" ? "warn" : config.logLevel, process.stderr);
+  const node = createCassandraNode(config);
+  const backups = createBackupComponents(config, node, logger);
+  try {
+    return await action(backups);
+  } finally {
+    backups.close();
+    await node.close().catch(() => undefined);
+  }
+}
+
+function keyspaceList(value: string): string[] {
+  return value
+    .split(",")
+    .map((k) => k.trim())
+    .filter((k) => k !== "");
+}
+
+/**
+ * `cassandra-pod-agent backup create|list|verify|purge`: the same operations as the API, composed from the
+ * configuration, for use without the server (`kubectl exec`, a CronJob, an init container). Each prints one
+ * JSON document and exits non-zero when the operation failed; `verify` also when it found damage.
+ */
+export function backupCommand(run: (task: Promise<unknown>) => void, out: Out): Command {
+  const backup = new Command("backup").description("back up the local node to the configured object store");
+  backup
+    .command("create")
+    .description("snapshot and upload now; prints the backup's totals")
+    .option("--name <name>", "backup name (default: backup-<UTC time>)")
+    .option("--keyspaces <list>", "comma-separated keyspaces (default: all but system_traces)", keyspaceList)
+    .action((o: { name?: string; keyspaces?: string[] }) => {
+      const name =
+        o.name ??
+        `backup-${new Date()
+          .toISOString()
+          .replace(/[-:]/g, "")
+          .replace(/\.\d+Z$/, "Z")}`;
+      if (!BACKUP_NAME.test(name)) throw new ValidationError(`--name must match ${BACKUP_NAME.source}`);
+      const request = { name, ...(o.keyspaces?.length ? { keyspaces: o.keyspaces } : {}) };
+      run(withBackups(async (b) => out(await b.service.run(request, "cli"))));
+    });
+  backup
+    .command("list")
+    .description("list this node's backups (or every node's with --cluster)")
+    .option("--cluster", "every node under the cluster's prefix, including nodes that left the ring")
+    .action((o: { cluster?: boolean }) => {
+      run(withBackups(async (b) => out(await b.queries.list(o.cluster ? "cluster" : "node"))));
+    });
+  backup
+    .command("verify <name>")
+    .description("check every object of a backup: size and checksum, or with --deep the bytes themselves")
+    .option("--deep", "download and re-hash every object")
+    .option("--host-id <id>", "another node's backup (same cluster and DC)")
+    .action((name: string, o: { deep?: boolean; hostId?: string }) => {
+      run(
+        withBackups(async (b) => {
+          const { self } = await b.queries.identity();
+          const report = await verifyBackup(b.store, { ...self, hostId: o.hostId ?? self.hostId }, name, {
+            deep: o.deep ?? false,
+          });
+          out(report);
+          if (!report.ok) process.exitCode = 2;
+        }),
+      );
+    });
+  backup
+    .command("purge")
+    .description(
+      "apply AGENT_BACKUP_KEEP_LAST / AGENT_BACKUP_KEEP_DAYS to this node and nodes that left the ring",
+    )
+    .action(() => run(withBackups(async (b) => out(await b.purge()))));
+  return backup;
+}
