@@ -120,6 +120,15 @@ export interface KeyspaceInfo {
   tables: string[];
 }
 
+/** How `importSSTables` loads files; the flags of `ColumnFamilyStoreMBean.importNewSSTables`. */
+export interface ImportOptions {
+  /** Move the files out of the source directories (false), or copy them and leave the sources (true). */
+  copyData: boolean;
+  /** Check each SSTable before loading it (`verifySSTables`), and that its tokens belong to this node. */
+  verify: boolean;
+  verifyTokens: boolean;
+}
+
 export interface StatusOptions {
   /** Bound on this read; the probe poller uses a shorter one than the API. */
   timeoutMs?: number;
@@ -151,6 +160,15 @@ export interface CassandraNode extends NodeReads, NodeOperations {
    * SSTables then import.
    */
   describeSchema(): Promise<string>;
+  /**
+   * Loads SSTables from `dirs` into a live table (`importNewSSTables(Set, boolean × 7)` on the table's
+   * MBean, Cassandra 4.0+): the files get new generations in the table's data directories, levels and
+   * repaired state are reset, caches invalidated. Rejects with `CassandraOperationError` naming the
+   * directories Cassandra could not import; the others stay imported.
+   */
+  importSSTables(keyspace: string, table: string, dirs: string[], options: ImportOptions): Promise<void>;
+  /** Runs one schema statement (CREATE KEYSPACE / TABLE / TYPE / INDEX, ALTER TABLE) over CQL. */
+  applySchema(statement: string): Promise<void>;
   /** Releases connections; the node itself is untouched. */
   close(): Promise<void>;
 }

@@ -42,7 +42,10 @@ describe("runBackup", () => {
     });
     const manifest = await readManifest(fx.store, manifestKey(identity(), "b1"));
     expect(manifest.keyspaces).toEqual(
-      fx.node.keyspaceList.map((k) => k.name).filter((k) => k !== "system_traces").sort(),
+      fx.node.keyspaceList
+        .map((k) => k.name)
+        .filter((k) => k !== "system_traces")
+        .sort(),
     );
     expect(manifest.keyspaces).toEqual(expect.arrayContaining(["ks1", "system", "system_schema"]));
     // 4 SSTables of 7 components each; system_traces is left out.
