@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { createBackupComponents, type BackupComponents } from "../backup/backup-composition.js";
 import { BACKUP_NAME } from "../backup/layout.js";
+import { summarizePlan } from "../backup/restore-plan.js";
 import { verifyBackup } from "../backup/verify.js";
 import { createCassandraNode } from "./cassandra/node-factory.js";
 import { loadConfig } from "./config.js";
@@ -85,4 +86,49 @@ export function backupCommand(run: (task: Promise<unknown>) => void, out: Out): 
     )
     .action(() => run(withBackups(async (b) => out(await b.purge()))));
   return backup;
+}
+
+/**
+ * `cassandra-pod-agent restore --backup NAME`: restores tables of a backup into the running local node, as
+ * `POST /api/v1/restores` does, and prints the plan (with `--dry-run`, without doing anything).
+ */
+export function restoreCommand(run: (task: Promise<unknown>) => void, out: Out): Command {
+  return new Command("restore")
+    .description("restore tables of a backup into the running local node (importNewSSTables)")
+    .requiredOption("--backup <name>", "the backup's name")
+    .option(
+      "--keyspaces <list>",
+      "comma-separated keyspaces (default: every non-system keyspace)",
+      keyspaceList,
+    )
+    .option("--tables <list>", "comma-separated keyspace.table names", keyspaceList)
+    .option("--from-host-id <id>", "another node's backup (same cluster and DC)")
+    .option("--dry-run", "print the plan: files, bytes, tables and schema statements; change nothing")
+    .action(
+      (o: {
+        backup: string;
+        keyspaces?: string[];
+        tables?: string[];
+        fromHostId?: string;
+        dryRun?: boolean;
+      }) => {
+        if (!BACKUP_NAME.test(o.backup))
+          throw new ValidationError(`--backup must match ${BACKUP_NAME.source}`);
+        const request = {
+          backup: o.backup,
+          dryRun: o.dryRun ?? false,
+          ...(o.keyspaces?.length ? { keyspaces: o.keyspaces } : {}),
+          ...(o.tables?.length ? { tables: o.tables } : {}),
+          ...(o.fromHostId ? { fromHostId: o.fromHostId } : {}),
+        };
+        run(
+          withBackups(async (b) => {
+            const result = await b.restore(request, {
+              onProgress: (p) => process.stderr.write(`${JSON.stringify(p)}\n`),
+            });
+            out({ dryRun: result.dryRun, plan: summarizePlan(result.plan, result.dryRun) });
+          }),
+        );
+      },
+    );
 }

@@ -15,6 +15,7 @@ import type { Drainer } from "./operations/drain.js";
 import { backupsRouter } from "./routes/backups.js";
 import type { BackupQueries } from "../backup/backup-queries.js";
 import type { BackupService } from "../backup/backup-service.js";
+import type { RestoreFn } from "../backup/backup-composition.js";
 
 /** What the HTTP app needs; tests pass fakes, `main.ts` the real adapters. */
 export interface AppDeps {
@@ -30,7 +31,7 @@ export interface AppDeps {
   /** The agent's version, shown in the OpenAPI document. */
   version?: string;
   /** Backups of the local node; the routes are absent when not given. */
-  backups?: { service: BackupService; queries: BackupQueries };
+  backups?: { service: BackupService; queries: BackupQueries; restore?: RestoreFn };
 }
 
 /** Builds the express app from its dependencies; no globals, so tests can build as many as they like. */
@@ -50,6 +51,7 @@ export function createApp(deps: AppDeps): Express {
       drainer: deps.drainer,
       jobs: deps.jobs ?? JobRunner.restore({ store: new MemoryJobStore(), logger: deps.logger }),
       version: deps.version ?? "0.0.0",
+      ...(deps.backups?.restore ? { restore: deps.backups.restore } : {}),
     }),
   );
   if (deps.backups) app.use(backupsRouter(deps.backups));

@@ -176,3 +176,23 @@ function schemaStatements(
   ];
   return picked.map((s) => s.cql);
 }
+
+/** A plan as the API and CLI show it: per table, without the object keys (`files` lists them per table). */
+export function summarizePlan(plan: RestorePlan, withFiles = false) {
+  return {
+    backup: plan.backup,
+    sourceHostId: plan.source.hostId,
+    files: plan.files,
+    bytes: plan.bytes,
+    tables: plan.tables.map((t) => ({
+      keyspace: t.keyspace,
+      table: t.table,
+      tableId: t.tableId,
+      create: t.create,
+      files: t.files.length,
+      bytes: t.bytes,
+      ...(withFiles ? { paths: t.files.map((f) => f.path) } : {}),
+    })),
+    schemaStatements: plan.schemaStatements,
+  };
+}

@@ -9,12 +9,16 @@ import { registerDrainRoutes } from "./drain.js";
 import { registerJobRoutes } from "./jobs.js";
 import { registerOperationRoutes } from "./operations.js";
 import { registerNodeRoutes } from "./node.js";
+import { registerRestoreRoutes } from "./restores.js";
+import type { RestoreFn } from "../../backup/backup-composition.js";
 
 export interface ApiDeps {
   node: CassandraNode;
   drainer: Drainer;
   jobs: JobRunner;
   version: string;
+  /** Restores into this node; the route is absent when no object store is configured. */
+  restore?: RestoreFn;
 }
 
 /**
@@ -28,6 +32,7 @@ export function apiRouter(deps: ApiDeps): Router {
   registerActivityRoutes(api, deps.node);
   registerOperationRoutes(api, deps.node, deps.jobs);
   registerJobRoutes(api, deps.jobs);
+  if (deps.restore) registerRestoreRoutes(api, deps.restore, deps.jobs);
   let document: Record<string, unknown> | undefined;
   api.route(
     {
