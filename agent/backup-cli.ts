@@ -1,6 +1,8 @@
 import { Command } from "commander";
 import { createBackupComponents, type BackupComponents } from "../backup/backup-composition.js";
 import { BACKUP_NAME } from "../backup/layout.js";
+import { createObjectStore } from "../backup/object-store-factory.js";
+import { restoreWholeNode } from "../backup/restore-node.js";
 import { summarizePlan } from "../backup/restore-plan.js";
 import { verifyBackup } from "../backup/verify.js";
 import { createCassandraNode } from "./cassandra/node-factory.js";
@@ -128,6 +130,55 @@ export function restoreCommand(run: (task: Promise<unknown>) => void, out: Out):
             });
             out({ dryRun: result.dryRun, plan: summarizePlan(result.plan, result.dryRun) });
           }),
+        );
+      },
+    );
+}
+
+/**
+ * `cassandra-pod-agent restore-node --backup NAME --host-id ID --data-dir DIR…`: for an init container,
+ * before Cassandra starts. Needs only the object store's configuration, not Cassandra.
+ */
+export function restoreNodeCommand(run: (task: Promise<unknown>) => void, out: Out): Command {
+  return new Command("restore-node")
+    .description(
+      "fill a stopped node's empty data directories from its backup, so it starts as the same node",
+    )
+    .requiredOption("--backup <name>", "the backup's name")
+    .requiredOption("--host-id <id>", "the host ID of the backed-up node this pod is")
+    .requiredOption("--data-dir <dir...>", "the node's data_file_directories, in order")
+    .option("--cluster-name <name>", "the backup's cluster (found in the store when omitted)")
+    .option("--datacenter <name>", "the backup's DC (found in the store when omitted)")
+    .action(
+      (o: {
+        backup: string;
+        hostId: string;
+        dataDir: string[];
+        clusterName?: string;
+        datacenter?: string;
+      }) => {
+        if (!BACKUP_NAME.test(o.backup))
+          throw new ValidationError(`--backup must match ${BACKUP_NAME.source}`);
+        const config = loadConfig();
+        const logger = createLogger(config.logLevel === "info" ? "warn" : config.logLevel, process.stderr);
+        const { store, close } = createObjectStore(config);
+        run(
+          restoreWholeNode(
+            { store, logger },
+            {
+              backup: o.backup,
+              hostId: o.hostId,
+              dataDirs: o.dataDir,
+              ...(o.clusterName ? { clusterName: o.clusterName } : {}),
+              ...(o.datacenter ? { datacenter: o.datacenter } : {}),
+            },
+            {
+              concurrency: config.backupConcurrency,
+              retry: { attempts: config.backupRetryAttempts, baseDelayMs: 2_000 },
+            },
+          )
+            .then(out)
+            .finally(close),
         );
       },
     );
