@@ -9,7 +9,10 @@ import type { ObjectStore } from "./object-store.js";
 import { InsufficientSpaceError } from "./restore-errors.js";
 import { planRestore, type PlannedTable, type RestorePlan, type RestoreSelection } from "./restore-plan.js";
 import { loadRestorableManifest } from "./restore-source.js";
+import { RestoreTracker, type RestoreProgress } from "./restore-progress.js";
 import { runPool, type RetryOptions } from "./retry.js";
+
+export type { RestorePhase, RestoreProgress } from "./restore-progress.js";
 
 export interface RestoreDeps {
   node: CassandraNode;
@@ -31,18 +34,6 @@ export interface RestoreOptions {
   onProgress?: (progress: RestoreProgress) => void;
   /** Free space kept beyond the files' size; the node goes on writing while the restore runs. */
   spaceMarginBytes?: number;
-}
-
-export type RestorePhase = "planning" | "downloading" | "schema" | "importing" | "done";
-
-export interface RestoreProgress {
-  phase: RestorePhase;
-  filesDone: number;
-  filesTotal: number;
-  bytesDone: number;
-  bytesTotal: number;
-  tablesDone: number;
-  tablesTotal: number;
 }
 
 export interface RestoreResult {
@@ -166,51 +157,5 @@ async function assertImported(table: PlannedTable, dirs: string[]): Promise<void
     throw new CassandraOperationError(
       `Cassandra did not import ${left.length} SSTables into ${table.keyspace}.${table.table}; see the node's log`,
     );
-  }
-}
-
-class RestoreTracker {
-  readonly #state: RestoreProgress = {
-    phase: "planning",
-    filesDone: 0,
-    filesTotal: 0,
-    bytesDone: 0,
-    bytesTotal: 0,
-    tablesDone: 0,
-    tablesTotal: 0,
-  };
-  #lastEmit = 0;
-
-  constructor(private readonly onProgress: ((p: RestoreProgress) => void) | undefined) {}
-
-  planned(plan: RestorePlan): void {
-    Object.assign(this.#state, {
-      filesTotal: plan.files,
-      bytesTotal: plan.bytes,
-      tablesTotal: plan.tables.length,
-    });
-    this.#emit(true);
-  }
-  phase(phase: RestorePhase): void {
-    this.#state.phase = phase;
-    this.#emit(true);
-  }
-  bytes(n: number): void {
-    this.#state.bytesDone += n;
-    this.#emit(false);
-  }
-  fileDone(): void {
-    this.#state.filesDone++;
-    this.#emit(true);
-  }
-  tableDone(): void {
-    this.#state.tablesDone++;
-    this.#emit(true);
-  }
-  #emit(force: boolean): void {
-    const now = Date.now();
-    if (!force && now - this.#lastEmit < 250) return;
-    this.#lastEmit = now;
-    this.onProgress?.({ ...this.#state });
   }
 }
