@@ -11,6 +11,7 @@ import { manifestKey, type NodeIdentity } from "../../backup/layout.js";
 import { readManifest } from "../../backup/manifest.js";
 import { restoreBackup, STAGING_DIR, type RestoreRequest } from "../../backup/restore.js";
 import { BackupNotFoundError } from "../../backup/restore-errors.js";
+import { startAgentProcess } from "../support/agent-process.js";
 import { capturedLogger } from "../support/app-deps.js";
 import type { CassandraProcess } from "../support/cassandra/cassandra-process.js";
 import { cassandraNodeFor } from "../support/local-agent-node.js";
@@ -100,6 +101,43 @@ describe("restore into a live node (drill)", () => {
     for (const row of ids) {
       const file = manifest.files.find((f) => f.table === row.get("table_name"));
       expect(String(row.get("id"))).toBe(file?.tableId);
+    }
+  });
+
+  it("restores through the running agent's API as a job with file and byte progress", async () => {
+    const agent = await startAgentProcess({
+      AGENT_JOLOKIA_URL: cassandra.jolokiaUrl,
+      AGENT_CQL_HOST: cassandra.spec.address,
+      AGENT_BACKUP_TARGET: "fs",
+      AGENT_BACKUP_DIR: root,
+    });
+    try {
+      const post = (body: unknown) =>
+        fetch(`${agent.url}/api/v1/restores`, {
+          method: "POST",
+          headers: { authorization: agent.authorization, "content-type": "application/json" },
+          body: JSON.stringify(body),
+        });
+      const dry = await post({ backup: "drill", tables: [`${KS}.kv`], dryRun: true });
+      expect(dry.status).toBe(200);
+      await cql.execute(`TRUNCATE ${KS}.kv`);
+      const started = await post({ backup: "drill", tables: [`${KS}.kv`] });
+      expect(started.status).toBe(202);
+      const { location } = (await started.json()) as { location: string };
+      let job: { state: string; progress?: { done?: number; total?: number; fraction?: number } };
+      do {
+        await new Promise((r) => setTimeout(r, 200));
+        const res = await fetch(`${agent.url}${location}`, {
+          headers: { authorization: agent.authorization },
+        });
+        job = (await res.json()) as typeof job;
+      } while (job.state === "queued" || job.state === "running");
+      expect(job.state, agent.output()).toBe("succeeded");
+      expect(job.progress?.done).toBe(job.progress?.total);
+      expect(job.progress?.fraction).toBe(1);
+      expect(await readDrillData(cql, KS)).toEqual(original);
+    } finally {
+      await agent.stop();
     }
   });
 
