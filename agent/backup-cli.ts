@@ -1,6 +1,10 @@
 import { Command } from "commander";
 import { createBackupComponents, type BackupComponents } from "../backup/backup-composition.js";
 import { BACKUP_NAME } from "../backup/layout.js";
+import { createObjectStore } from "../backup/object-store-factory.js";
+import { resolveHostId } from "../backup/host-id-map.js";
+import { restoreWholeNode } from "../backup/restore-node.js";
+import { summarizePlan } from "../backup/restore-plan.js";
 import { verifyBackup } from "../backup/verify.js";
 import { createCassandraNode } from "./cassandra/node-factory.js";
 import { loadConfig } from "./config.js";
@@ -85,4 +89,103 @@ export function backupCommand(run: (task: Promise<unknown>) => void, out: Out): 
     )
     .action(() => run(withBackups(async (b) => out(await b.purge()))));
   return backup;
+}
+
+/**
+ * `cassandra-pod-agent restore --backup NAME`: restores tables of a backup into the running local node, as
+ * `POST /api/v1/restores` does, and prints the plan (with `--dry-run`, without doing anything).
+ */
+export function restoreCommand(run: (task: Promise<unknown>) => void, out: Out): Command {
+  return new Command("restore")
+    .description("restore tables of a backup into the running local node (importNewSSTables)")
+    .requiredOption("--backup <name>", "the backup's name")
+    .option(
+      "--keyspaces <list>",
+      "comma-separated keyspaces (default: every non-system keyspace)",
+      keyspaceList,
+    )
+    .option("--tables <list>", "comma-separated keyspace.table names", keyspaceList)
+    .option("--from-host-id <id>", "another node's backup (same cluster and DC)")
+    .option("--dry-run", "print the plan: files, bytes, tables and schema statements; change nothing")
+    .action(
+      (o: {
+        backup: string;
+        keyspaces?: string[];
+        tables?: string[];
+        fromHostId?: string;
+        dryRun?: boolean;
+      }) => {
+        if (!BACKUP_NAME.test(o.backup))
+          throw new ValidationError(`--backup must match ${BACKUP_NAME.source}`);
+        const request = {
+          backup: o.backup,
+          dryRun: o.dryRun ?? false,
+          ...(o.keyspaces?.length ? { keyspaces: o.keyspaces } : {}),
+          ...(o.tables?.length ? { tables: o.tables } : {}),
+          ...(o.fromHostId ? { fromHostId: o.fromHostId } : {}),
+        };
+        run(
+          withBackups(async (b) => {
+            const result = await b.restore(request, {
+              onProgress: (p) => process.stderr.write(`${JSON.stringify(p)}\n`),
+            });
+            out({ dryRun: result.dryRun, plan: summarizePlan(result.plan, result.dryRun) });
+          }),
+        );
+      },
+    );
+}
+
+/**
+ * `cassandra-pod-agent restore-node --backup NAME --host-id ID --data-dir DIR…`: for an init container,
+ * before Cassandra starts. Needs only the object store's configuration, not Cassandra.
+ */
+export function restoreNodeCommand(run: (task: Promise<unknown>) => void, out: Out): Command {
+  return new Command("restore-node")
+    .description(
+      "fill a stopped node's empty data directories from its backup, so it starts as the same node",
+    )
+    .requiredOption("--backup <name>", "the backup's name")
+    .option("--host-id <id>", "the host ID of the backed-up node this pod is")
+    .option("--host-id-map <file>", "JSON map of pod names to host IDs (a ConfigMap), used with --pod-name")
+    .option("--pod-name <name>", "this pod's name, looked up in --host-id-map", process.env.POD_NAME)
+    .requiredOption("--data-dir <dir...>", "the node's data_file_directories, in order")
+    .option("--cluster-name <name>", "the backup's cluster (found in the store when omitted)")
+    .option("--datacenter <name>", "the backup's DC (found in the store when omitted)")
+    .action(
+      (o: {
+        backup: string;
+        hostId?: string;
+        hostIdMap?: string;
+        podName?: string;
+        dataDir: string[];
+        clusterName?: string;
+        datacenter?: string;
+      }) => {
+        if (!BACKUP_NAME.test(o.backup))
+          throw new ValidationError(`--backup must match ${BACKUP_NAME.source}`);
+        const hostId = resolveHostId(o);
+        const config = loadConfig();
+        const logger = createLogger(config.logLevel === "info" ? "warn" : config.logLevel, process.stderr);
+        const { store, close } = createObjectStore(config);
+        run(
+          restoreWholeNode(
+            { store, logger },
+            {
+              backup: o.backup,
+              hostId,
+              dataDirs: o.dataDir,
+              ...(o.clusterName ? { clusterName: o.clusterName } : {}),
+              ...(o.datacenter ? { datacenter: o.datacenter } : {}),
+            },
+            {
+              concurrency: config.backupConcurrency,
+              retry: { attempts: config.backupRetryAttempts, baseDelayMs: 2_000 },
+            },
+          )
+            .then(out)
+            .finally(close),
+        );
+      },
+    );
 }

@@ -6,7 +6,7 @@ import { createLogger } from "./logger.js";
 import { startAgent } from "./main.js";
 import { prestop } from "./prestop.js";
 import { registerClusterCommands } from "./client/cluster-cli.js";
-import { backupCommand } from "./backup-cli.js";
+import { backupCommand, restoreCommand, restoreNodeCommand } from "./backup-cli.js";
 
 /** Prints a one-line reason and exits non-zero: what an init container or preStop hook shows. */
 function fail(error: unknown): never {
@@ -60,12 +60,9 @@ program
   );
 
 registerClusterCommands(program, (work) => void work().catch(fail));
-
-program.addCommand(
-  backupCommand(
-    (task) => void task.catch(fail),
-    (value) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
-  ),
-);
+const printJson = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+program.addCommand(backupCommand((task) => void task.catch(fail), printJson));
+program.addCommand(restoreCommand((task) => void task.catch(fail), printJson));
+program.addCommand(restoreNodeCommand((task) => void task.catch(fail), printJson));
 
 program.parseAsync(process.argv).catch(fail);

@@ -139,6 +139,7 @@ export async function startAgent(
     drainer,
     jobs,
     backups,
+    restore: backups.restore,
     auth: apiAuthFrom(config, logger),
     version: agentVersion(),
     metrics: { registry: metrics.registry, cassandra: cassandraMetrics },

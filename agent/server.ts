@@ -14,6 +14,7 @@ import type { ProbeService } from "../probes/probe-service.js";
 import type { Drainer } from "./operations/drain.js";
 import { metricsRouter, type MetricsDeps } from "./routes/metrics.js";
 import type { BackupRouteDeps } from "./routes/backups.js";
+import type { RestoreFn } from "../backup/backup-composition.js";
 
 /** What the HTTP app needs; tests pass fakes, `main.ts` the real adapters. */
 export interface AppDeps {
@@ -32,6 +33,8 @@ export interface AppDeps {
   metrics?: MetricsDeps;
   /** Backups of the local node; the routes answer 503 when not given. */
   backups?: BackupRouteDeps;
+  /** Restores into the local node (`POST /api/v1/restores`); the route is absent when not given. */
+  restore?: RestoreFn;
 }
 
 /** Builds the express app from its dependencies; no globals, so tests can build as many as they like. */
@@ -51,6 +54,7 @@ export function createApp(deps: AppDeps): Express {
       node: deps.node,
       drainer: deps.drainer,
       backups: deps.backups,
+      ...(deps.restore ? { restore: deps.restore } : {}),
       jobs: deps.jobs ?? JobRunner.restore({ store: new MemoryJobStore(), logger: deps.logger }),
       version: deps.version ?? "0.0.0",
     }),

@@ -10,6 +10,13 @@ import type { ObjectStore } from "./object-store.js";
 import { purgeBackups, type NodePurgeReport } from "./purge.js";
 import type { RetentionRules } from "./retention.js";
 import { acquireNodeLock } from "./node-lock.js";
+import { restoreBackup, type RestoreProgress, type RestoreRequest, type RestoreResult } from "./restore.js";
+
+/** A restore as the API's job and the CLI run it. */
+export type RestoreFn = (
+  request: RestoreRequest,
+  hooks?: { signal?: AbortSignal; onProgress?: (progress: RestoreProgress) => void },
+) => Promise<RestoreResult>;
 
 /** Everything backup-related the server and the CLI need, built once from the configuration. */
 export interface BackupComponents {
@@ -18,6 +25,8 @@ export interface BackupComponents {
   queries: BackupQueries;
   rules: RetentionRules;
   lockFile: string;
+  /** Restores into the local node (`restoreBackup`) holding the node's lock, unless it is a dry run. */
+  restore: RestoreFn;
   /** Purges by the configured rules (this node and nodes that left the ring); takes the node's lock. */
   purge(options?: { locked?: boolean }): Promise<NodePurgeReport[]>;
   close(): void;
@@ -64,5 +73,21 @@ export function createBackupComponents(
       ...(retentionSet ? { afterScheduled: async () => void (await purge({ locked: true })) } : {}),
     },
   );
-  return { store, service, queries, rules, lockFile, purge, close };
+  const restore: RestoreFn = async (request, hooks = {}) => {
+    const run = () =>
+      restoreBackup({ node, store, logger }, request, {
+        concurrency: config.backupConcurrency,
+        retry: { attempts: config.backupRetryAttempts, baseDelayMs: 2_000 },
+        ...hooks,
+      });
+    if (request.dryRun) return run();
+    // A backup must not snapshot tables while files are being imported into them, nor the other way round.
+    const release = await acquireNodeLock(lockFile, "restore");
+    try {
+      return await run();
+    } finally {
+      await release();
+    }
+  };
+  return { store, service, queries, rules, lockFile, restore, purge, close };
 }

@@ -101,6 +101,13 @@ export class JolokiaCassandraNode implements CassandraNode {
     return this.cql.describeSchema();
   }
 
+  importSSTables: CassandraNode["importSSTables"] = (ks, table, dirs, o) =>
+    this.ops.importSSTables(ks, table, dirs, o);
+
+  async applySchema(statement: string): Promise<void> {
+    await this.cql.execute(statement);
+  }
+
   async close(): Promise<void> {
     await this.cql.close();
   }

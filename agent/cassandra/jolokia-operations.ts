@@ -2,7 +2,8 @@ import { z } from "zod";
 import { CassandraOperationError, CassandraRejectedError } from "../errors.js";
 import type { JolokiaClient } from "./jolokia-client.js";
 import { jmxAnswer } from "./jmx-answer.js";
-import { MBEAN } from "./mbeans.js";
+import { MBEAN, tableMBean } from "./mbeans.js";
+import type { ImportOptions } from "./node.js";
 import type {
   CompactionView,
   RepairOptions,
@@ -30,6 +31,7 @@ export const OP = {
   repairStatus: "getParentRepairStatus(int)",
   snapshot: "takeSnapshot(java.lang.String,java.util.Map,[Ljava.lang.String;)",
   clearSnapshot: "clearSnapshot(java.util.Map,java.lang.String,[Ljava.lang.String;)",
+  importSSTables: "importNewSSTables(java.util.Set,boolean,boolean,boolean,boolean,boolean,boolean,boolean)",
 } as const;
 
 /** The only StorageService attributes the agent writes (the access policy must allow exactly these). */
@@ -124,6 +126,24 @@ export class JolokiaOperations {
     if (tag === "") throw new CassandraRejectedError("refusing to clear snapshots with an empty tag");
     await this.run(OP.clearSnapshot, [{}, tag ?? "", keyspaces]);
   };
+
+  /** `importNewSSTables` answers the directories it could not import; any is a failure of the call. */
+  async importSSTables(keyspace: string, table: string, dirs: string[], o: ImportOptions): Promise<void> {
+    const failed = await this.jolokia.exec(
+      tableMBean(keyspace, table),
+      OP.importSSTables,
+      // srcPaths, resetLevel, clearRepaired, verifySSTables, verifyTokens, invalidateCaches, extendedVerify,
+      // copyData
+      [dirs, true, true, o.verify, o.verifyTokens, true, false, o.copyData],
+      this.operationTimeoutMs,
+    );
+    const list = jmxAnswer(z.array(z.string()), failed ?? [], "importNewSSTables");
+    if (list.length > 0) {
+      throw new CassandraOperationError(
+        `import into ${keyspace}.${table} failed for ${list.join(", ")}; see the node's log`,
+      );
+    }
+  }
 
   async schemaVersions(): Promise<SchemaVersions> {
     const value = await this.jolokia.read(MBEAN.storageProxy, "SchemaVersionsWithPort");

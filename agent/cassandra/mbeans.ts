@@ -12,6 +12,11 @@ export const MBEAN = {
   compactionPendingTasks: "org.apache.cassandra.metrics:type=Compaction,name=PendingTasks",
 } as const;
 
+/** A table's MBean (`ColumnFamilyStoreMBean`), where Cassandra 4.0+ keeps `importNewSSTables`. */
+export function tableMBean(keyspace: string, table: string): string {
+  return `org.apache.cassandra.db:type=Tables,keyspace=${keyspace},table=${table}`;
+}
+
 /** The StorageService attributes behind `NodeStatus`, read together in one request. */
 export const STORAGE_SERVICE_STATUS_ATTRIBUTES = [
   "OperationMode",

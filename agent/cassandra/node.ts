@@ -123,14 +123,13 @@ export interface KeyspaceInfo {
   tables: string[];
 }
 
-/** What to snapshot. */
-export interface SnapshotOptions {
-  /** Keyspaces to snapshot; every keyspace (system ones included) when omitted or empty. */
-  keyspaces?: string[];
-  /** Skip the flush before the snapshot: faster, but data still in memtables is then not in it. */
-  skipFlush?: boolean;
-  /** Bound on the call; a snapshot flushes first, which can take minutes on a loaded node. */
-  timeoutMs?: number;
+/** How `importSSTables` loads files; the flags of `ColumnFamilyStoreMBean.importNewSSTables`. */
+export interface ImportOptions {
+  /** Move the files out of the source directories (false), or copy them and leave the sources (true). */
+  copyData: boolean;
+  /** Check each SSTable before loading it (`verifySSTables`), and that its tokens belong to this node. */
+  verify: boolean;
+  verifyTokens: boolean;
 }
 
 export interface StatusOptions {
@@ -164,6 +163,15 @@ export interface CassandraNode extends NodeReads, NodeOperations {
    * SSTables then import.
    */
   describeSchema(): Promise<string>;
+  /**
+   * Loads SSTables from `dirs` into a live table (`importNewSSTables(Set, boolean × 7)` on the table's
+   * MBean, Cassandra 4.0+): the files get new generations in the table's data directories, levels and
+   * repaired state are reset, caches invalidated. Rejects with `CassandraOperationError` naming the
+   * directories Cassandra could not import; the others stay imported.
+   */
+  importSSTables(keyspace: string, table: string, dirs: string[], options: ImportOptions): Promise<void>;
+  /** Runs one schema statement (CREATE KEYSPACE / TABLE / TYPE / INDEX, ALTER TABLE) over CQL. */
+  applySchema(statement: string): Promise<void>;
   /** Releases connections; the node itself is untouched. */
   close(): Promise<void>;
 }

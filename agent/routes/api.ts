@@ -10,6 +10,8 @@ import { registerBackupRoutes, type BackupRouteDeps } from "./backups.js";
 import { registerJobRoutes } from "./jobs.js";
 import { registerOperationRoutes } from "./operations.js";
 import { registerNodeRoutes } from "./node.js";
+import { registerRestoreRoutes } from "./restores.js";
+import type { RestoreFn } from "../../backup/backup-composition.js";
 
 export interface ApiDeps {
   node: CassandraNode;
@@ -17,6 +19,8 @@ export interface ApiDeps {
   backups?: BackupRouteDeps;
   jobs: JobRunner;
   version: string;
+  /** Restores into this node; the route is absent when no object store is configured. */
+  restore?: RestoreFn;
 }
 
 /**
@@ -31,6 +35,7 @@ export function apiRouter(deps: ApiDeps): Router {
   registerActivityRoutes(api, deps.node);
   registerOperationRoutes(api, deps.node, deps.jobs);
   registerJobRoutes(api, deps.jobs);
+  if (deps.restore) registerRestoreRoutes(api, deps.restore, deps.jobs);
   let document: Record<string, unknown> | undefined;
   api.route(
     {

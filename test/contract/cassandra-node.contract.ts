@@ -1,8 +1,13 @@
-import { readdir } from "node:fs/promises";
+import { randomUUID } from "node:crypto";
+import { copyFile, mkdir, readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { CassandraNode } from "../../agent/cassandra/node.js";
-import { CassandraOperationError, CassandraUnavailableError } from "../../agent/errors.js";
+import {
+  CassandraMBeanNotFoundError,
+  CassandraOperationError,
+  CassandraUnavailableError,
+} from "../../agent/errors.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -100,6 +105,42 @@ export function cassandraNodeContract(name: string, subject: () => CassandraNode
       await node.clearSnapshot(tag, []);
       expect(await snapshotFiles(expected.dataDirs, keyspace, table, tag)).toEqual([]);
       await expect(node.clearSnapshot(`${tag}-never-taken`, [])).resolves.toBeUndefined();
+    });
+
+    it("imports SSTables from a directory named <keyspace>/<table dir>, moving them, and refuses an unknown table", async () => {
+      const { node, expected, withData } = subject();
+      const { keyspace, table } = await withData();
+      const tag = `import-${Date.now()}`;
+      await node.takeSnapshot(tag, [keyspace], { skipFlush: false });
+      const files = (await snapshotFiles(expected.dataDirs, keyspace, table, tag)).filter((f) =>
+        /-big-|-bti-/.test(f),
+      );
+      const tableDir = files[0]?.split("/").at(-4) ?? "";
+      const staging = join(expected.dataDirs[0] ?? "", ".contract-import", keyspace, tableDir);
+      await mkdir(staging, { recursive: true });
+      // One generation only: the snapshot of each data directory numbers its files on its own.
+      const generation = /-(\d+)-/.exec(files[0] ?? "")?.[1];
+      for (const f of files.filter((f) => f.includes(`-${generation}-`))) {
+        await copyFile(f, join(staging, f.split("/").at(-1) ?? ""));
+      }
+      const options = { copyData: false, verify: true, verifyTokens: true };
+      await node.importSSTables(keyspace, table, [staging], options);
+      expect((await readdir(staging)).filter((f) => f.endsWith("-Data.db"))).toEqual([]);
+      await expect(node.importSSTables(keyspace, "no_such_table", [staging], options)).rejects.toBeInstanceOf(
+        CassandraMBeanNotFoundError,
+      );
+      await rm(join(expected.dataDirs[0] ?? "", ".contract-import"), { recursive: true, force: true });
+      await node.clearSnapshot(tag, []);
+    });
+
+    it("applies a schema statement", async () => {
+      const { node, withData } = subject();
+      const { keyspace } = await withData();
+      await node.applySchema(
+        `CREATE TABLE ${keyspace}.applied (\n    id int PRIMARY KEY\n) WITH ID = ${randomUUID()};`,
+      );
+      const info = (await node.keyspaces()).find((k) => k.name === keyspace);
+      expect(info?.tables).toContain("applied");
     });
 
     it("describes the schema as CQL with table IDs", async () => {

@@ -40,7 +40,7 @@ beforeAll(async () => {
   // The agent's node, but each snapshot's files are recorded (independently) before it is cleared.
   observed = Object.create(node) as JolokiaCassandraNode;
   observed.clearSnapshot = async (tag: string | null, keyspaces: string[]) => {
-    if (tag) onDisk.set(tag, await snapshotOnDisk(cassandra.spec.dataDirs, tag, KEYSPACES));
+    if (tag !== null) onDisk.set(tag, await snapshotOnDisk(cassandra.spec.dataDirs, tag, KEYSPACES));
     return node.clearSnapshot(tag, keyspaces);
   };
   cql = new CqlSession({ host: cassandra.spec.address, port: cassandra.spec.nativePort, timeoutMs: 30_000 });

@@ -1,14 +1,22 @@
 import { randomUUID } from "node:crypto";
-import type { CassandraNode, KeyspaceInfo, NodeStatus } from "../../../agent/cassandra/node.js";
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import type {
+  CassandraNode,
+  ImportOptions,
+  KeyspaceInfo,
+  NodeStatus,
+} from "../../../agent/cassandra/node.js";
 import type { RepairStatus, RingView, SnapshotInfo, Throughput } from "../../../agent/cassandra/views.js";
 import {
   type AgentError,
+  CassandraMBeanNotFoundError,
   CassandraOperationError,
   CassandraRejectedError,
   CassandraUnavailableError,
 } from "../../../agent/errors.js";
 import { FAKE_THREAD_POOLS, fakeRing, newActivity } from "./fake-node-state.js";
-import { clearSnapshotOnDisk, snapshotOnDisk } from "./fake-data-dirs.js";
+import { clearSnapshotOnDisk, importOnDisk, snapshotOnDisk, tableDirName } from "./fake-data-dirs.js";
 
 /** A healthy one-node status, shaped like what a real Cassandra 5.0 node reports. */
 export function normalStatus(overrides: Partial<NodeStatus> = {}): NodeStatus {
@@ -116,12 +124,12 @@ export class FakeCassandraNode implements CassandraNode {
   private async operate(
     call: string,
     keyspace: string | null,
-    effect: () => void = () => undefined,
+    effect: () => void | Promise<void> = () => undefined,
   ): Promise<void> {
     await this.answer(call, () => undefined);
     if (keyspace !== null) this.keyspace(keyspace);
     await this.held;
-    effect();
+    await effect();
   }
 
   private keyspace(name: string): KeyspaceInfo {
@@ -211,9 +219,9 @@ export class FakeCassandraNode implements CassandraNode {
       return { state, messages: [message] };
     });
 
-  /** Records the snapshot, and hard-links files in `dataDirs` as Cassandra does on disk. */
-  takeSnapshot = async (tag: string, entities: string[], _options?: { skipFlush: boolean; ttl?: string }) => {
-    await this.operate("takeSnapshot", null, () => {
+  takeSnapshot = (tag: string, entities: string[], _options?: { skipFlush: boolean; ttl?: string }) =>
+    this.operate("takeSnapshot", null, async () => {
+      await snapshotOnDisk(this.dataDirs, tag, entities);
       const targets = entities.length > 0 ? entities : this.keyspaceList.map((k) => k.name);
       for (const entity of targets) {
         const [ks = "", table] = entity.split(".");
@@ -221,23 +229,16 @@ export class FakeCassandraNode implements CassandraNode {
           this.activity.snapshots.push(snapshot(tag, ks, t));
       }
     });
-    await snapshotOnDisk(
-      this.dataDirs,
-      tag,
-      entities.map((e) => e.split(".")[0] ?? e),
-    );
-  };
 
-  clearSnapshot = async (tag: string | null, keyspaces: string[]) => {
-    if (tag === "") throw new CassandraRejectedError("refusing to clear snapshots with an empty tag");
-    await this.operate("clearSnapshot", null, () => {
+  clearSnapshot = (tag: string | null, keyspaces: string[]) =>
+    this.operate("clearSnapshot", null, async () => {
+      if (tag === "") throw new CassandraRejectedError("refusing to clear snapshots with an empty tag");
+      if (tag !== null) await clearSnapshotOnDisk(this.dataDirs, tag);
       this.activity.snapshots = this.activity.snapshots.filter(
         (s) =>
           !((tag === null || s.tag === tag) && (keyspaces.length === 0 || keyspaces.includes(s.keyspace))),
       );
     });
-    if (tag !== null) await clearSnapshotOnDisk(this.dataDirs, tag);
-  };
 
   dataFileLocations(): Promise<string[]> {
     return this.answer("dataFileLocations", () => [...this.dataDirs]);
@@ -246,6 +247,37 @@ export class FakeCassandraNode implements CassandraNode {
   describeSchema(): Promise<string> {
     return this.answer("describeSchema", () => this.schemaCql);
   }
+
+  importSSTables = (keyspace: string, table: string, dirs: string[], options: ImportOptions) =>
+    this.operate("importSSTables", keyspace, async () => {
+      if (!this.keyspace(keyspace).tables.includes(table)) {
+        throw new CassandraMBeanNotFoundError(`no MBean for table ${keyspace}.${table}`);
+      }
+      await importOnDisk(this.dataDirs, keyspace, table, dirs, options.copyData);
+    });
+
+  /** Understands CREATE KEYSPACE and CREATE TABLE (which gets its directory, as in Cassandra); keeps all. */
+  applySchema = (statement: string) =>
+    this.answer("applySchema", () => statement).then(async () => {
+      const ks = /^CREATE KEYSPACE (\w+)/.exec(statement);
+      const table = /^CREATE TABLE (\w+)\.(\w+)[\s\S]*?WITH ID = ([0-9a-f-]{36})/.exec(statement);
+      if (ks?.[1] !== undefined) {
+        if (this.keyspaceList.some((k) => k.name === ks[1])) {
+          throw new CassandraRejectedError(`Keyspace ${ks[1]} already exists`);
+        }
+        this.keyspaceList.push({ name: ks[1], replication: {}, tables: [] });
+      }
+      if (table?.[1] !== undefined && table[2] !== undefined && table[3] !== undefined) {
+        const info = this.keyspace(table[1]);
+        if (info.tables.includes(table[2])) {
+          throw new CassandraRejectedError(`Table ${table[1]}.${table[2]} already exists`);
+        }
+        info.tables.push(table[2]);
+        const first = this.dataDirs[0];
+        if (first) await mkdir(join(first, table[1], tableDirName(table[2], table[3])), { recursive: true });
+      }
+      this.schemaCql += `\n${statement}\n`;
+    });
 
   async close(): Promise<void> {
     this.calls.push("close");

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { link, mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { copyFile, link, mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { CassandraOperationError } from "../../../agent/errors.js";
 
@@ -77,5 +77,35 @@ export async function snapshotOnDisk(dataDirs: string[], tag: string, keyspaces:
 export async function clearSnapshotOnDisk(dataDirs: string[], tag: string): Promise<void> {
   for (const table of await tableDirs(dataDirs, [])) {
     await rm(join(table, "snapshots", tag), { recursive: true, force: true });
+  }
+}
+
+/**
+ * What `importNewSSTables` does on disk: the files of `sources` get the next free generations in the
+ * table's directory (the first data directory holding it), moved or copied.
+ */
+export async function importOnDisk(
+  dataDirs: string[],
+  keyspace: string,
+  table: string,
+  sources: string[],
+  copyData: boolean,
+): Promise<void> {
+  const target = (await tableDirs(dataDirs, [keyspace])).find((d) =>
+    d.slice(d.lastIndexOf("/") + 1).startsWith(`${table}-`),
+  );
+  if (!target) throw new CassandraOperationError(`no directory for ${keyspace}.${table}`);
+  const generationOf = (name: string) => Number(/^[a-z]{2}-(\d+)-/.exec(name)?.[1] ?? 0);
+  let next = Math.max(0, ...(await readdir(target)).map(generationOf)) + 1;
+  for (const source of sources) {
+    const files = (await readdir(source, { withFileTypes: true })).filter((e) => e.isFile());
+    const renumbered = new Map<number, number>();
+    for (const file of files) {
+      const old = generationOf(file.name);
+      if (!renumbered.has(old)) renumbered.set(old, next++);
+      const name = file.name.replace(/^([a-z]{2})-\d+-/, `$1-${renumbered.get(old)}-`);
+      if (copyData) await copyFile(join(source, file.name), join(target, name));
+      else await rename(join(source, file.name), join(target, name));
+    }
   }
 }
