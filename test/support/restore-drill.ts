@@ -9,10 +9,13 @@ export const DRILL_TABLES = {
 } as const;
 
 /** Creates `keyspace` with the drill's tables and writes `rows` rows into each. */
-export async function writeDrillData(cql: CqlSession, keyspace: string, rows: number): Promise<void> {
-  await cql.execute(
-    `CREATE KEYSPACE ${keyspace} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`,
-  );
+export async function writeDrillData(
+  cql: Pick<CqlSession, "execute">,
+  keyspace: string,
+  rows: number,
+  replication = "{'class': 'SimpleStrategy', 'replication_factor': 1}",
+): Promise<void> {
+  await cql.execute(`CREATE KEYSPACE ${keyspace} WITH replication = ${replication}`);
   for (const [table, columns] of Object.entries(DRILL_TABLES)) {
     await cql.execute(`CREATE TABLE ${keyspace}.${table} ${columns}`);
   }
@@ -40,7 +43,10 @@ export async function writeDrillData(cql: CqlSession, keyspace: string, rows: nu
 }
 
 /** Every row of every drill table, as sorted canonical JSON lines: two reads compare with `toEqual`. */
-export async function readDrillData(cql: CqlSession, keyspace: string): Promise<Record<string, string[]>> {
+export async function readDrillData(
+  cql: Pick<CqlSession, "execute">,
+  keyspace: string,
+): Promise<Record<string, string[]>> {
   const out: Record<string, string[]> = {};
   for (const table of Object.keys(DRILL_TABLES)) {
     const rows = await cql.execute(`SELECT * FROM ${keyspace}.${table}`);
