@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { createBackupComponents, type BackupComponents } from "../backup/backup-composition.js";
 import { BACKUP_NAME } from "../backup/layout.js";
 import { createObjectStore } from "../backup/object-store-factory.js";
+import { clusterHostIdMap } from "../backup/cluster-map.js";
 import { resolveHostId } from "../backup/host-id-map.js";
 import { restoreWholeNode } from "../backup/restore-node.js";
 import { summarizePlan } from "../backup/restore-plan.js";
@@ -88,6 +89,19 @@ export function backupCommand(run: (task: Promise<unknown>) => void, out: Out): 
       "apply AGENT_BACKUP_KEEP_LAST / AGENT_BACKUP_KEEP_DAYS to this node and nodes that left the ring",
     )
     .action(() => run(withBackups(async (b) => out(await b.purge()))));
+  backup
+    .command("host-id-map")
+    .description("for a restore into a new cluster: which backed-up node each new pod becomes (JSON)")
+    .requiredOption("--backup <name>", "the cluster backup's name")
+    .requiredOption("--cluster-name <name>", "the backed-up cluster's name")
+    .requiredOption(
+      "--pods <names>",
+      "the new pods, in DC, rack and token order (e.g. cassandra-0,cassandra-1)",
+    )
+    .action((o: { backup: string; clusterName: string; pods: string }) => {
+      const { store, close } = createObjectStore(loadConfig());
+      run(clusterHostIdMap(store, o.clusterName, o.backup, keyspaceList(o.pods)).then(out).finally(close));
+    });
   return backup;
 }
 

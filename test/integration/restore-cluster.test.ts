@@ -88,20 +88,38 @@ describe("cluster restore into a new cluster of the same size and topology (dril
       const news = [...target.nodes].sort((a, b) =>
         BigInt(a.spec.initialToken) < BigInt(b.spec.initialToken) ? -1 : 1,
       );
-      const map: Record<string, string> = {};
       news.forEach((n, i) => {
-        const old = olds[i]!;
-        expect({ dc: old.datacenter, rack: old.rack }).toEqual({ dc: n.spec.dc, rack: n.spec.rack });
-        map[n.spec.name] = old.hostId!;
+        expect({ dc: olds[i]!.datacenter, rack: olds[i]!.rack }).toEqual({
+          dc: n.spec.dc,
+          rack: n.spec.rack,
+        });
       });
-      const mapFile = join(root, "host-ids.json");
-      await writeFile(mapFile, JSON.stringify(map));
       const env = {
         ...process.env,
         AGENT_BACKUP_TARGET: "fs",
         AGENT_BACKUP_DIR: root,
         AGENT_LOG_LEVEL: "warn",
       };
+      // The procedure's first step: the CLI maps the backed-up nodes to the new pods (DC, rack, token order).
+      const { stdout } = await run(
+        process.execPath,
+        [
+          CLI,
+          "backup",
+          "host-id-map",
+          "--backup",
+          "cluster-drill",
+          "--cluster-name",
+          NAME,
+          "--pods",
+          news.map((n) => n.spec.name).join(","),
+        ],
+        { env },
+      );
+      const map = JSON.parse(stdout) as Record<string, string>;
+      expect(map).toEqual(Object.fromEntries(news.map((n, i) => [n.spec.name, olds[i]!.hostId])));
+      const mapFile = join(root, "host-ids.json");
+      await writeFile(mapFile, JSON.stringify(map));
       for (const n of news) {
         const args = [
           CLI,
