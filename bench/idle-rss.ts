@@ -1,6 +1,8 @@
 /**
  * The agent's resident memory when idle beside a real node (probes polling, nothing else), after warm-up.
  * Run: npm run build && npx tsx bench/idle-rss.ts
+ * With the Node flags the image and the pod spec set:
+ *   BENCH_NODE_OPTIONS="--max-old-space-size=128 --max-semi-space-size=2" npx tsx bench/idle-rss.ts
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { LocalCluster } from "../test/support/cassandra/local-cluster.js";

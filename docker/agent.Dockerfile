@@ -19,7 +19,8 @@ COPY package.json package-lock.json .npmrc ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
 FROM ${NODE_IMAGE}
-ENV NODE_ENV=production
+ENV NODE_ENV=production \
+    NODE_OPTIONS="--max-old-space-size=128 --max-semi-space-size=2"
 WORKDIR /opt/cassandra-pod-agent/app
 COPY --from=deps /deps/node_modules ./node_modules
 COPY --from=build /src/dist ./dist
