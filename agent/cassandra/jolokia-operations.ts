@@ -31,8 +31,11 @@ export const OP = {
   repairStatus: "getParentRepairStatus(int)",
   snapshot: "takeSnapshot(java.lang.String,java.util.Map,[Ljava.lang.String;)",
   clearSnapshot: "clearSnapshot(java.util.Map,java.lang.String,[Ljava.lang.String;)",
-  importSSTables: "importNewSSTables(java.util.Set,boolean,boolean,boolean,boolean,boolean,boolean,boolean)",
 } as const;
+
+/** The one operation on a table's MBean (`org.apache.cassandra.db:type=Tables,…`), not on StorageService. */
+export const TABLE_IMPORT_OP =
+  "importNewSSTables(java.util.Set,boolean,boolean,boolean,boolean,boolean,boolean,boolean)";
 
 /** The only StorageService attributes the agent writes (the access policy must allow exactly these). */
 export const WRITABLE_ATTRIBUTES = [
@@ -131,7 +134,7 @@ export class JolokiaOperations {
   async importSSTables(keyspace: string, table: string, dirs: string[], o: ImportOptions): Promise<void> {
     const failed = await this.jolokia.exec(
       tableMBean(keyspace, table),
-      OP.importSSTables,
+      TABLE_IMPORT_OP,
       // srcPaths, resetLevel, clearRepaired, verifySSTables, verifyTokens, invalidateCaches, extendedVerify,
       // copyData
       [dirs, true, true, o.verify, o.verifyTokens, true, false, o.copyData],

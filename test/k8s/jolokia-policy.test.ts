@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../support/free-port.js";
 import { ensureK8sTools, REPO_ROOT } from "../support/k8s-tools.js";
-import { OP, WRITABLE_ATTRIBUTES } from "../../agent/cassandra/jolokia-operations.js";
+import { OP, TABLE_IMPORT_OP, WRITABLE_ATTRIBUTES } from "../../agent/cassandra/jolokia-operations.js";
 
 /**
  * Starts a JVM with the exact -javaagent line the Cassandra image appends to jvm-server.options (only the
@@ -185,6 +185,17 @@ describe("Jolokia access policy", () => {
 
   it("allows importNewSSTables on a table but no other table operation; any CompactionManager op", async () => {
     expect((await exec(TABLE, "importNewSSTables", [["/tmp/x"], false])).status).toBe(200);
+    const signed = await exec(TABLE, TABLE_IMPORT_OP, [
+      ["/tmp/x"],
+      false,
+      false,
+      true,
+      true,
+      true,
+      false,
+      false,
+    ]);
+    expect(signed.status).not.toBe(403);
     expect((await exec(TABLE, "forceMajorCompaction", [false])).status).toBe(403);
     const cm = "org.apache.cassandra.db:type=CompactionManager";
     expect((await exec(cm, "stopCompaction", ["COMPACTION"])).status).toBe(200);
