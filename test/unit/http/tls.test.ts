@@ -21,20 +21,22 @@ const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir,
 /** A CA, a server certificate for 127.0.0.1, a client certificate it signed, and a self-signed rogue one. */
 function makeCertificates(): void {
   const subj = (cn: string) => ["-subj", `/CN=${cn}`];
-  openssl(
-    "req",
-    "-x509",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-days",
-    "2",
-    "-keyout",
-    "ca.key",
-    "-out",
-    "ca.crt",
-    ...subj("test-ca"),
-  );
+  const selfSigned = (name: string, cn: string) =>
+    openssl(
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-days",
+      "2",
+      "-keyout",
+      `${name}.key`,
+      "-out",
+      `${name}.crt`,
+      ...subj(cn),
+    );
+  selfSigned("ca", "test-ca");
   writeFileSync(file("san.ext"), "subjectAltName=IP:127.0.0.1\n");
   for (const name of ["server", "client"]) {
     openssl(
@@ -66,20 +68,7 @@ function makeCertificates(): void {
       ...ext,
     );
   }
-  openssl(
-    "req",
-    "-x509",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-days",
-    "2",
-    "-keyout",
-    "rogue.key",
-    "-out",
-    "rogue.crt",
-    ...subj("rogue"),
-  );
+  selfSigned("rogue", "rogue");
 }
 
 let server: Server;
