@@ -79,14 +79,15 @@ export const configSchema = z.object({
   /** Server-side encryption of uploaded objects; `aws:kms` uses `s3SseKmsKeyId` or the bucket's default key. */
   s3Sse: z.enum(["none", "AES256", "aws:kms"]).default("none"),
   s3SseKmsKeyId: z.string().optional(),
-  /** Multipart part size in bytes (S3 minimum 5 MiB). Memory held is about part size × (queue size + 1). */
+  /**
+   * Multipart part size in bytes (S3 minimum 5 MiB). Parts stream from the file, so memory does not depend
+   * on it; larger parts mean fewer requests.
+   */
   s3PartSize: z.coerce
     .number()
     .int()
     .min(5 * 1024 * 1024)
     .default(16 * 1024 * 1024),
-  /** Parts uploaded in parallel per object. */
-  s3QueueSize: z.coerce.number().int().min(1).max(16).default(2),
   /** Attempts per S3 request (SDK backoff with jitter between them) before a transient error surfaces. */
   s3MaxAttempts: z.coerce.number().int().min(1).max(20).default(5),
   /**
@@ -164,7 +165,6 @@ export const ENV_NAMES: Record<keyof AgentConfig, string> = {
   s3Sse: "AGENT_S3_SSE",
   s3SseKmsKeyId: "AGENT_S3_SSE_KMS_KEY_ID",
   s3PartSize: "AGENT_S3_PART_SIZE",
-  s3QueueSize: "AGENT_S3_QUEUE_SIZE",
   s3MaxAttempts: "AGENT_S3_MAX_ATTEMPTS",
   s3ChecksumWhenRequired: "AGENT_S3_CHECKSUM_WHEN_REQUIRED",
   backupBandwidthLimit: "AGENT_BACKUP_BANDWIDTH_LIMIT",

@@ -1,4 +1,5 @@
 import type { Readable } from "node:stream";
+import type { ByteSource } from "./byte-source.js";
 import type {
   GetOptions,
   ListOptions,
@@ -27,8 +28,8 @@ export class DeferredObjectStore implements ObjectStore {
     return this.#loaded;
   }
 
-  async put(key: string, body: Readable, options: PutOptions): Promise<StoredObject> {
-    return (await this.resolve()).put(key, body, options);
+  async put(key: string, source: ByteSource, options?: PutOptions): Promise<StoredObject> {
+    return (await this.resolve()).put(key, source, options);
   }
 
   async head(key: string): Promise<ObjectInfo | undefined> {

@@ -32,7 +32,7 @@ export async function downloadVerified(
           done(null, chunk);
         },
       });
-      const hashing = new HashingStream(0, file.size);
+      const hashing = new HashingStream({ expectedSize: file.size });
       try {
         const body = await store.get(file.key);
         await pipeline(body, hashing, counter, createWriteStream(partial), { signal: options.signal });

@@ -5,6 +5,7 @@ import { dirname, join, relative, sep } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { IntegrityError, NotFoundError, ObjectStoreError } from "../agent/errors.js";
+import { bufferSource, openWhole, type ByteSource } from "./byte-source.js";
 import { HashingStream } from "./hashing-stream.js";
 import { assertFolderPrefix, assertValidKey, assertValidPrefix } from "./object-key.js";
 import type {
@@ -41,14 +42,18 @@ export class FsObjectStore implements ObjectStore {
     this.#tmp = join(root, "tmp");
   }
 
-  async put(key: string, body: Readable, options: PutOptions): Promise<StoredObject> {
+  async put(key: string, source: ByteSource, options: PutOptions = {}): Promise<StoredObject> {
     assertValidKey(key);
     await mkdir(this.#tmp, { recursive: true });
     const tmp = join(this.#tmp, randomUUID());
-    const hasher = new HashingStream(0, options.size);
+    const { onBytes } = options;
+    const hasher = new HashingStream({
+      expectedSize: source.size,
+      ...(onBytes ? { onBytes } : {}),
+    });
     try {
       const out = createWriteStream(tmp, { flags: "wx", flush: true });
-      await pipeline(body, hasher, out, options.signal ? { signal: options.signal } : {});
+      await pipeline(openWhole(source), hasher, out, options.signal ? { signal: options.signal } : {});
       const sha256 = hasher.sha256Hex();
       const target = this.#dataPath(key);
       await mkdir(dirname(target), { recursive: true });
@@ -58,6 +63,7 @@ export class FsObjectStore implements ObjectStore {
       return { key, size: hasher.bytes, sha256, storeChecksum: `sha256:${sha256}` };
     } catch (error) {
       await rm(tmp, { force: true });
+      if (hasher.bytes > 0) onBytes?.(-hasher.bytes);
       // A missing *source* file (an SSTable compacted away) must not read as "object not found".
       throw asStoreError(error, key, false);
     }
@@ -144,9 +150,7 @@ export class FsObjectStore implements ObjectStore {
   }
 
   async putText(key: string, text: string, contentType?: string): Promise<StoredObject> {
-    const bytes = Buffer.from(text, "utf8");
-    const options: PutOptions = { size: bytes.length, ...(contentType ? { contentType } : {}) };
-    return this.put(key, Readable.from([bytes]), options);
+    return this.put(key, bufferSource(Buffer.from(text, "utf8")), contentType ? { contentType } : {});
   }
 
   async getText(key: string): Promise<string> {

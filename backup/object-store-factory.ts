@@ -16,7 +16,6 @@ export type StoreConfig = Pick<
   | "s3Sse"
   | "s3SseKmsKeyId"
   | "s3PartSize"
-  | "s3QueueSize"
   | "s3MaxAttempts"
   | "s3ChecksumWhenRequired"
   | "backupBandwidthLimit"

@@ -1,5 +1,6 @@
 import type { Readable } from "node:stream";
 import { IntegrityError } from "../agent/errors.js";
+import type { ByteSource } from "./byte-source.js";
 
 /**
  * The one seam between backup/restore code and wherever backups live. Backup and restore depend on this
@@ -18,10 +19,11 @@ import { IntegrityError } from "../agent/errors.js";
  */
 export interface ObjectStore {
   /**
-   * Stores `body` under `key`, replacing any object there. The object appears whole or not at all: a body
-   * stream that errors or ends short of `size` leaves no object (and no half-written one) under `key`.
+   * Stores the bytes of `source` under `key`, replacing any object there. The object appears whole or not
+   * at all: a source that fails or ends short of its size leaves no object (and no half-written one) under
+   * `key`. The store may read a range more than once (a part sent again after a transient failure).
    */
-  put(key: string, body: Readable, options: PutOptions): Promise<StoredObject>;
+  put(key: string, source: ByteSource, options?: PutOptions): Promise<StoredObject>;
   /** Size and recorded checksums of an object, or `undefined` when there is none: absence is not an error. */
   head(key: string): Promise<ObjectInfo | undefined>;
   /** The object's bytes (or an inclusive byte range of them). Throws `NotFoundError` when missing. */
@@ -43,11 +45,14 @@ export interface ObjectStore {
 }
 
 export interface PutOptions {
-  /** Exact byte count of `body`. Known up front so a short stream is caught and parts can be sized. */
-  size: number;
   contentType?: string;
   /** Aborting stops the upload and leaves no object. */
   signal?: AbortSignal;
+  /**
+   * Reports bytes as they are read for sending, and a negative count when a failed attempt's bytes will be
+   * sent again, so progress never counts a byte twice.
+   */
+  onBytes?: (bytes: number) => void;
 }
 
 export interface GetOptions {

@@ -1,4 +1,3 @@
-import { Transform, type TransformCallback } from "node:stream";
 import { emptyTotals, type BackupTotals } from "./manifest.js";
 
 export type BackupPhase = "preparing" | "snapshot" | "uploading" | "manifest" | "done";
@@ -42,14 +41,10 @@ export class ProgressTracker {
     this.#emit(true);
   }
 
+  /** Bytes read for sending; negative when a failed attempt's bytes will be sent again. */
   streamed(bytes: number): void {
     this.#state.bytesDone += bytes;
     this.#emit(false);
-  }
-
-  /** An upload attempt failed after streaming `bytes`; they will be sent again. */
-  rewound(bytes: number): void {
-    this.#state.bytesDone -= bytes;
   }
 
   uploaded(size: number): void {
@@ -65,21 +60,6 @@ export class ProgressTracker {
     this.#state.skippedFiles += 1;
     this.#state.skippedBytes += size;
     this.#emit(true);
-  }
-
-  /** A pass-through stream that reports the bytes flowing through it. */
-  counter(): Transform & { counted: number } {
-    const counter = Object.assign(
-      new Transform({
-        transform: (chunk: Buffer, _encoding, callback: TransformCallback) => {
-          counter.counted += chunk.length;
-          this.streamed(chunk.length);
-          callback(null, chunk);
-        },
-      }),
-      { counted: 0 },
-    );
-    return counter;
   }
 
   #emit(force: boolean): void {

@@ -33,8 +33,14 @@ export function createS3Client(options: S3ClientOptions): S3Client {
     responseChecksumValidation: checksums,
     requestHandler: { connectionTimeout: 5_000, requestTimeout: options.requestTimeoutMs ?? 60_000 },
     ...(options.credentials ? { credentials: options.credentials } : {}),
+    // The SDK writes some warnings to the console unless given a logger (a failed streaming request is
+    // one); the agent logs failures itself, as JSON, when it decides what they mean.
+    logger: SILENT,
   });
 }
+
+const silence = (): void => undefined;
+const SILENT = { trace: silence, debug: silence, info: silence, warn: silence, error: silence };
 
 interface SdkErrorShape {
   name?: string;

@@ -11,7 +11,9 @@ import { IntegrityError, NotFoundError } from "../agent/errors.js";
 import { assertFolderPrefix, assertValidKey, assertValidPrefix } from "./object-key.js";
 import type * as api from "./object-store.js";
 import { toStoreError } from "./s3-client.js";
-import { putBuffer, storeFingerprint, uploadStream, writeParams, type Sse } from "./s3-upload.js";
+import type { ByteSource } from "./byte-source.js";
+import { putBuffer, storeFingerprint, uploadSource, writeParams, type Sse } from "./s3-upload.js";
+import { RateLimiter } from "./throttle-stream.js";
 
 const MIB = 1024 * 1024;
 
@@ -20,26 +22,30 @@ export interface S3ObjectStoreOptions {
   bucket: string;
   /** Prepended to every key (a trailing `/` is added), so several clusters can share a bucket. */
   prefix?: string;
+  /** Multipart part size (at least 5 MiB). Memory does not depend on it: parts stream from the source. */
   partSize?: number;
-  /** Parts in flight per object; memory held is about `partSize × (queueSize + 1)`. */
-  queueSize?: number;
   sse?: Sse;
-  /** Upload ceiling in bytes per second; omitted or 0 means unlimited. */
+  /** Upload ceiling in bytes per second for the whole store (all puts together); omitted or 0: none. */
   bandwidthLimit?: number;
   /** Ask the server to verify SHA-256 per request/part. Off with `s3ChecksumWhenRequired`. */
   serverChecksums?: boolean;
+  /** Tries per request that carries bytes (a PUT or a part) before a transient failure surfaces. */
+  partAttempts?: number;
+  /** Delay before the second try of a part; it doubles each time. */
+  partRetryDelayMs?: number;
 }
 
 /**
- * An {@link ObjectStore} on S3 or an S3-compatible server. Large bodies go up as multipart uploads of
- * `partSize` parts with bounded memory; a failed or aborted upload is aborted server-side so no object
- * (and no orphaned parts) remain. With `serverChecksums`, each request carries `x-amz-checksum-sha256`
- * so the server rejects bytes damaged in transit, and the object's stored checksum (whole or composite)
- * is compared with the one computed while streaming: a mismatch deletes the object and throws.
+ * An {@link ObjectStore} on S3 or an S3-compatible server. Large sources go up as multipart uploads of
+ * `partSize` parts streamed from the source, so memory stays flat; a failed or aborted upload is aborted
+ * server-side so no object (and no orphaned parts) remain. With `serverChecksums`, each request carries
+ * its SHA-256 so the server rejects bytes damaged in transit, and the object's stored checksum (whole or
+ * composite) is compared with the one computed while streaming: a mismatch deletes the object and throws.
  */
 export class S3ObjectStore implements api.ObjectStore {
   readonly #prefix: string;
   readonly #partSize: number;
+  readonly #limiter: RateLimiter | undefined;
 
   constructor(
     private readonly client: S3Client,
@@ -48,20 +54,24 @@ export class S3ObjectStore implements api.ObjectStore {
     const prefix = options.prefix ?? "";
     this.#prefix = prefix === "" || prefix.endsWith("/") ? prefix : `${prefix}/`;
     this.#partSize = Math.max(options.partSize ?? 16 * MIB, 5 * MIB);
+    this.#limiter = options.bandwidthLimit ? new RateLimiter(options.bandwidthLimit) : undefined;
   }
 
-  async put(key: string, body: Readable, options: api.PutOptions): Promise<api.StoredObject> {
+  async put(key: string, source: ByteSource, options: api.PutOptions = {}): Promise<api.StoredObject> {
     assertValidKey(key);
     try {
-      const up = await uploadStream({
+      const up = await uploadSource({
         client: this.client,
         params: this.#writeParams(key, options.contentType),
-        body,
-        size: options.size,
+        source,
         partSize: this.#partSize,
-        queueSize: this.options.queueSize ?? 2,
-        ...(this.options.bandwidthLimit ? { bandwidthLimit: this.options.bandwidthLimit } : {}),
+        retry: {
+          attempts: this.options.partAttempts ?? 3,
+          baseDelayMs: this.options.partRetryDelayMs ?? 1_000,
+        },
+        ...(this.#limiter ? { limiter: this.#limiter } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.onBytes ? { onBytes: options.onBytes } : {}),
       });
       if (up.checksumSha256 !== undefined && up.checksumSha256 !== up.expectedS3Sha256) {
         await this.delete([key]).catch(() => undefined);

@@ -25,7 +25,7 @@ export function s3StoreFromConfig(config: StoreConfig & { s3Bucket: string }): {
     bucket: config.s3Bucket,
     prefix: config.s3Prefix,
     partSize: config.s3PartSize,
-    queueSize: config.s3QueueSize,
+    partAttempts: config.s3MaxAttempts,
     bandwidthLimit: config.backupBandwidthLimit,
     serverChecksums: !config.s3ChecksumWhenRequired,
     ...(sse ? { sse } : {}),

@@ -1,26 +1,39 @@
-import { createHash } from "node:crypto";
-import { pipeline, type Readable } from "node:stream";
-import { PutObjectCommand, type PutObjectCommandInput, type S3Client } from "@aws-sdk/client-s3";
-import { Upload } from "@aws-sdk/lib-storage";
-import { HashingStream } from "./hashing-stream.js";
-import { ThrottleStream } from "./throttle-stream.js";
+import { createHash, type Hash } from "node:crypto";
+import { PassThrough, pipeline, type Readable } from "node:stream";
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  PutObjectCommand,
+  UploadPartCommand,
+  type CompletedPart,
+  type PutObjectCommandInput,
+  type S3Client,
+} from "@aws-sdk/client-s3";
+import { IntegrityError, ObjectStoreError } from "../agent/errors.js";
+import type { ByteRange, ByteSource } from "./byte-source.js";
+import { HashingStream, s3Sha256 } from "./hashing-stream.js";
+import { withRetry } from "./retry.js";
+import { toStoreError } from "./s3-client.js";
+import { ThrottleStream, type RateLimiter } from "./throttle-stream.js";
 
 const MIB = 1024 * 1024;
 const MAX_PARTS = 10_000;
 
-export interface StreamUploadOptions {
+export interface SourceUploadOptions {
   client: S3Client;
   /** PutObject parameters without `Body` (bucket, key, content type, SSE, checksum algorithm). */
   params: Omit<PutObjectCommandInput, "Body">;
-  body: Readable;
-  size: number;
+  source: ByteSource;
   partSize: number;
-  queueSize: number;
-  bandwidthLimit?: number;
+  /** Tries per request that carries bytes (the single PUT, each part), with backoff between them. */
+  retry: { attempts: number; baseDelayMs: number };
+  limiter?: RateLimiter;
   signal?: AbortSignal;
+  onBytes?: (bytes: number) => void;
 }
 
-export interface StreamUploadResult {
+export interface SourceUploadResult {
   bytes: number;
   sha256: string;
   /** What S3 should report as `ChecksumSHA256` for these bytes cut into these parts. */
@@ -31,50 +44,220 @@ export interface StreamUploadResult {
 }
 
 /**
- * Streams one body to S3 with lib-storage: a single PUT when it fits in one part, otherwise a multipart
- * upload holding at most `queueSize + 1` parts in memory. The body passes through an optional throttle
- * and a {@link HashingStream} on its way, so the SHA-256 comes out of the same pass. Any failure (the
- * body's, the network's, an abort) aborts the multipart upload so no object and no parts remain.
+ * Uploads a source to S3 with memory that does not depend on its size: a single PUT when it fits in one
+ * part, otherwise a multipart upload whose parts are sent one after another, each streamed from its own
+ * byte range of the source (a file read, never a buffer). Each part is hashed on its way out, and the
+ * whole object's SHA-256 is carried from part to part, so the source is read once; a part that fails
+ * transiently is read again from its range, its bytes hashed afresh from the state before it.
  *
- * The part size grows past `partSize` when needed to stay within S3's 10,000 parts; the hasher uses the
- * same size so its composite checksum matches the server's.
+ * With `ChecksumAlgorithm` in `params` the SDK sends each request's SHA-256 as a trailer that the server
+ * verifies against the bytes it received; the part checksums it echoes must match ours, and the object's
+ * composite checksum is compared with ours by the caller. Any failure or abort aborts the multipart
+ * upload, so no object and no parts remain.
+ *
+ * The part size grows past `partSize` when needed to stay within S3's 10,000 parts. Parallelism comes from
+ * uploading several files at once: parts of one file go in order because the whole-object hash needs
+ * its bytes in order, and reading them twice is what this avoids.
  */
-export async function uploadStream(options: StreamUploadOptions): Promise<StreamUploadResult> {
-  if (options.signal?.aborted) {
-    options.body.destroy();
-    throw Object.assign(new Error("upload aborted before it started"), { name: "AbortError" });
-  }
-  const partSize = Math.max(options.partSize, Math.ceil(options.size / MAX_PARTS / MIB) * MIB);
-  const hasher = new HashingStream(partSize, options.size);
-  const limit = options.bandwidthLimit ?? 0;
-  const stages = limit > 0 ? [options.body, new ThrottleStream(limit), hasher] : [options.body, hasher];
-  pipeline(stages, () => undefined); // a failure destroys `hasher` too, which fails the upload
-  const upload = new Upload({
-    client: options.client,
-    params: { ...options.params, Body: hasher },
-    partSize,
-    queueSize: options.queueSize,
-    leavePartsOnError: false,
-  });
-  const onAbort = (): void => void upload.abort().catch(() => undefined);
-  options.signal?.addEventListener("abort", onAbort, { once: true });
+export async function uploadSource(options: SourceUploadOptions): Promise<SourceUploadResult> {
+  const { source, signal, onBytes } = options;
+  const key = options.params.Key ?? "?";
+  // Bytes reported and not taken back: a put that fails in the end gives all of them back.
+  let reported = 0;
+  const counted = onBytes
+    ? {
+        ...options,
+        onBytes: (bytes: number) => {
+          reported += bytes;
+          onBytes(bytes);
+        },
+      }
+    : options;
   try {
-    const result = await upload.done();
-    return {
-      bytes: hasher.bytes,
-      sha256: hasher.sha256Hex(),
-      expectedS3Sha256: hasher.s3Sha256(),
-      ...(result.ChecksumSHA256 ? { checksumSha256: result.ChecksumSHA256 } : {}),
-      ...(result.ETag ? { etag: result.ETag } : {}),
-    };
+    signal?.throwIfAborted();
+    const partSize = Math.max(options.partSize, Math.ceil(source.size / MAX_PARTS / MIB) * MIB);
+    return source.size <= partSize ? await putSingle(counted) : await putMultipart(counted, partSize);
   } catch (error) {
-    // Stop reading the source now (an open SSTable, a throttled stream), not when the pipeline notices.
-    options.body.destroy();
-    hasher.destroy();
+    if (reported !== 0) onBytes?.(-reported);
+    if (signal?.aborted) {
+      throw new ObjectStoreError(`put ${key}: aborted`, { cause: error, retryable: false });
+    }
+    throw toStoreError(error, `put ${key}`);
+  }
+}
+
+async function putSingle(options: SourceUploadOptions): Promise<SourceUploadResult> {
+  const { client, params, source } = options;
+  if (source.size === 0) {
+    // Nothing to stream: the checksum of no bytes is known, so it goes in a header.
+    const digest = createHash("sha256").digest();
+    const checksum = params.ChecksumAlgorithm ? { ChecksumSHA256: digest.toString("base64") } : {};
+    const out = await client.send(
+      new PutObjectCommand({ ...params, Body: Buffer.alloc(0), ContentLength: 0, ...checksum }),
+      signalOption(options.signal),
+    );
+    return result(0, digest, [digest], false, out);
+  }
+  const sent = await withRetry(
+    () =>
+      sendRange(options, { start: 0, end: source.size - 1 }, undefined, (body, length, abortSignal) =>
+        client.send(new PutObjectCommand({ ...params, Body: body, ContentLength: length }), {
+          abortSignal,
+        }),
+      ),
+    retryOptions(options),
+  );
+  checkEcho(params, sent.out.ChecksumSHA256, sent.digest, "object");
+  return result(source.size, sent.digest, [sent.digest], false, sent.out);
+}
+
+async function putMultipart(options: SourceUploadOptions, partSize: number): Promise<SourceUploadResult> {
+  const { client, params, source } = options;
+  const { Bucket, Key } = params;
+  const created = await client.send(
+    new CreateMultipartUploadCommand({
+      Bucket,
+      Key,
+      ContentType: params.ContentType,
+      ChecksumAlgorithm: params.ChecksumAlgorithm,
+      ServerSideEncryption: params.ServerSideEncryption,
+      SSEKMSKeyId: params.SSEKMSKeyId,
+      Metadata: params.Metadata,
+    }),
+    signalOption(options.signal),
+  );
+  const UploadId = created.UploadId;
+  if (UploadId === undefined) throw new ObjectStoreError(`put ${Key}: the store returned no upload ID`);
+  try {
+    let whole = createHash("sha256");
+    const digests: Buffer[] = [];
+    const parts: CompletedPart[] = [];
+    for (let start = 0, PartNumber = 1; start < source.size; start += partSize, PartNumber++) {
+      const range = { start, end: Math.min(start + partSize, source.size) - 1 };
+      const sent = await withRetry(async () => {
+        // Each try continues the whole-object hash from where the previous part left it.
+        const attempt = whole.copy();
+        const done = await sendRange(options, range, attempt, (body, length, abortSignal) =>
+          client.send(
+            new UploadPartCommand({
+              Bucket,
+              Key,
+              UploadId,
+              PartNumber,
+              Body: body,
+              ContentLength: length,
+              ChecksumAlgorithm: params.ChecksumAlgorithm,
+            }),
+            { abortSignal },
+          ),
+        );
+        return { ...done, whole: attempt };
+      }, retryOptions(options));
+      whole = sent.whole;
+      checkEcho(params, sent.out.ChecksumSHA256, sent.digest, `part ${PartNumber}`);
+      digests.push(sent.digest);
+      parts.push({
+        PartNumber,
+        ETag: sent.out.ETag,
+        ...(params.ChecksumAlgorithm ? { ChecksumSHA256: sent.digest.toString("base64") } : {}),
+      });
+    }
+    const out = await client.send(
+      new CompleteMultipartUploadCommand({ Bucket, Key, UploadId, MultipartUpload: { Parts: parts } }),
+      signalOption(options.signal),
+    );
+    return result(source.size, whole.digest(), digests, true, out);
+  } catch (error) {
+    // Not under the caller's signal: an aborted put must still clean up its parts.
+    await client.send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId })).catch(() => undefined);
     throw error;
+  }
+}
+
+/**
+ * Streams one range of the source into `send`: source → throttle → hasher → request body. A failure of
+ * the source (a disk error, a short file) aborts the request and is what this throws, rather than the
+ * SDK's view of a body that stopped. A failed try reports its bytes back as unsent.
+ *
+ * The body the SDK reads is a pass-through that is only ever ended or destroyed *without* an error: the
+ * SDK pipes it into the request (through its checksum-trailer encoder) with nothing listening for a
+ * stream error, so an error emitted there would be an uncaught exception. Failures travel by aborting the
+ * request instead.
+ */
+async function sendRange<T>(
+  options: SourceUploadOptions,
+  range: ByteRange,
+  whole: Hash | undefined,
+  send: (body: Readable, length: number, abortSignal: AbortSignal) => Promise<T>,
+): Promise<{ out: T; digest: Buffer }> {
+  const length = range.end - range.start + 1;
+  const { onBytes, limiter } = options;
+  const hasher = new HashingStream({
+    expectedSize: length,
+    ...(whole ? { also: whole } : {}),
+    ...(onBytes ? { onBytes } : {}),
+  });
+  const request = new AbortController();
+  const onAbort = (): void => request.abort(options.signal?.reason);
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  const source = options.source.open(range);
+  const body = new PassThrough();
+  let sourceError: unknown;
+  const stages = limiter ? [source, new ThrottleStream(limiter), hasher] : [source, hasher];
+  pipeline(stages, (error) => {
+    if (!error || (error as NodeJS.ErrnoException).code === "ERR_STREAM_PREMATURE_CLOSE") return;
+    sourceError ??= error;
+    request.abort(error);
+  });
+  // Not in the pipeline, which would destroy it with the error.
+  hasher.pipe(body);
+  try {
+    const out = await send(body, length, request.signal);
+    return { out, digest: hasher.digest() };
+  } catch (error) {
+    for (const stage of stages) stage.destroy();
+    body.destroy();
+    if (hasher.bytes > 0) onBytes?.(-hasher.bytes);
+    throw toStoreError(sourceError ?? error, `put ${options.params.Key ?? "?"}`);
   } finally {
     options.signal?.removeEventListener("abort", onAbort);
   }
+}
+
+/** A server that echoes a checksum must echo ours: it verified the bytes it got against the trailer. */
+function checkEcho(
+  params: Omit<PutObjectCommandInput, "Body">,
+  echoed: string | undefined,
+  digest: Buffer,
+  what: string,
+): void {
+  if (params.ChecksumAlgorithm && echoed !== undefined && echoed !== digest.toString("base64")) {
+    throw new IntegrityError(`${params.Key ?? "?"}: ${what}: the store's SHA-256 differs from ours`);
+  }
+}
+
+function result(
+  bytes: number,
+  digest: Buffer,
+  partDigests: Buffer[],
+  multipart: boolean,
+  out: { ChecksumSHA256?: string | undefined; ETag?: string | undefined },
+): SourceUploadResult {
+  return {
+    bytes,
+    sha256: digest.toString("hex"),
+    expectedS3Sha256: s3Sha256(partDigests, multipart),
+    ...(out.ChecksumSHA256 ? { checksumSha256: out.ChecksumSHA256 } : {}),
+    ...(out.ETag ? { etag: out.ETag } : {}),
+  };
+}
+
+function retryOptions(options: SourceUploadOptions) {
+  return { ...options.retry, ...(options.signal ? { signal: options.signal } : {}) };
+}
+
+function signalOption(signal: AbortSignal | undefined): { abortSignal?: AbortSignal } {
+  return signal ? { abortSignal: signal } : {};
 }
 
 /**

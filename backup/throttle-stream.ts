@@ -1,29 +1,43 @@
 import { Transform, type TransformCallback } from "node:stream";
 
 /**
- * Limits the rate bytes pass through, so a backup of a large node does not saturate the pod's network and
- * starve Cassandra's own streaming and client traffic. A simple virtual clock: each chunk is released no
- * earlier than `bytes so far / rate` after the first one, so bursts are bounded by one chunk.
+ * One upload ceiling shared by every stream of a store, so `AGENT_BACKUP_BANDWIDTH_LIMIT` bounds the
+ * node's whole backup traffic however many files go up at once. A virtual clock: each chunk books the
+ * link for `bytes / rate` after the last booking (or from now, when the link was idle) and is released when
+ * its booking ends, so bursts are bounded by one chunk per stream.
  */
-export class ThrottleStream extends Transform {
-  #started: number | undefined;
-  #bytes = 0;
-  #timer: NodeJS.Timeout | undefined;
+export class RateLimiter {
+  #freeAt = 0;
 
   /** @param bytesPerSecond the ceiling; must be positive. */
   constructor(
-    private readonly bytesPerSecond: number,
+    readonly bytesPerSecond: number,
     private readonly now: () => number = () => performance.now(),
   ) {
-    super();
     if (!(bytesPerSecond > 0)) throw new RangeError("bytesPerSecond must be positive");
   }
 
+  /** Books the link for `bytes`; returns how many milliseconds to wait before releasing them. */
+  reserve(bytes: number): number {
+    const now = this.now();
+    this.#freeAt = Math.max(now, this.#freeAt) + (bytes / this.bytesPerSecond) * 1000;
+    return this.#freeAt - now;
+  }
+}
+
+/**
+ * Releases bytes no faster than its {@link RateLimiter} allows, so a backup of a large node does not
+ * saturate the pod's network and starve Cassandra's own streaming and client traffic.
+ */
+export class ThrottleStream extends Transform {
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly limiter: RateLimiter) {
+    super();
+  }
+
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.#started ??= this.now();
-    this.#bytes += chunk.length;
-    const due = this.#started + (this.#bytes / this.bytesPerSecond) * 1000;
-    const wait = due - this.now();
+    const wait = this.limiter.reserve(chunk.length);
     if (wait <= 1) {
       callback(null, chunk);
       return;

@@ -1,6 +1,5 @@
-import { createReadStream } from "node:fs";
-import { pipeline } from "node:stream";
 import type { Logger } from "../agent/logger.js";
+import { fileSource } from "./byte-source.js";
 import type { DedupIndex } from "./dedup-index.js";
 import { dataKey, type NodeIdentity } from "./layout.js";
 import type { ManifestFile } from "./manifest.js";
@@ -22,7 +21,8 @@ export interface UploadContext {
 /**
  * Stores one snapshot file unless the node already stored the same bytes, and returns its manifest entry.
  * The file is read once, straight into the store, which computes its SHA-256 on the way and has the server
- * check it; a transient failure starts the file over (with backoff), reopening it.
+ * check it. The store sends a failed part again itself; a failure it gives up on starts the file over
+ * (with backoff) here.
  */
 export async function uploadSnapshotFile(
   ctx: UploadContext,
@@ -50,17 +50,9 @@ export async function uploadSnapshotFile(
       ...(known.storeChecksum ? { storeChecksum: known.storeChecksum } : {}),
     };
   }
+  const source = fileSource(file.absolutePath, file.size);
   const stored = await withRetry(
-    async () => {
-      const counter = ctx.tracker.counter();
-      const body = pipeline(createReadStream(file.absolutePath), counter, () => undefined);
-      try {
-        return await ctx.store.put(key, body, { size: file.size, signal });
-      } catch (error) {
-        ctx.tracker.rewound(counter.counted);
-        throw error;
-      }
-    },
+    () => ctx.store.put(key, source, { signal, onBytes: (bytes) => ctx.tracker.streamed(bytes) }),
     {
       ...ctx.retry,
       signal,

@@ -84,7 +84,7 @@ runBench(async () => {
       (t) => `CREATE TABLE bench.${t.name} (\n    id int PRIMARY KEY\n) WITH ID = ${t.id};`,
     ).join("\n\n");
     const client = createS3Client(server.clientOptions());
-    const store = new S3ObjectStore(client, { bucket: "bench", prefix: "agent", partSize, queueSize: 2 });
+    const store = new S3ObjectStore(client, { bucket: "bench", prefix: "agent", partSize });
     const logger = createLogger("warn");
     const options = { concurrency, retry: { attempts: 3, baseDelayMs: 1_000 } };
     const backup = await runBackup({ node, store, logger }, { name: "b", keyspaces: ["bench"] }, options);

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
 import { beforeEach, afterEach, describe, expect, it } from "vitest";
 import { IntegrityError, NotFoundError, ObjectStoreError } from "../../agent/errors.js";
+import type { ByteRange, ByteSource } from "../../backup/byte-source.js";
 import { getJson, putJson, type ObjectStore } from "../../backup/object-store.js";
 import { verifyObject } from "../../backup/verify-object.js";
 
@@ -21,16 +22,38 @@ export function sha256(bytes: Buffer): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
-/** Streams `bytes` in 64 KiB chunks, as a file read would, optionally failing after `failAfter` bytes. */
-export function chunked(bytes: Buffer, failAfter?: number): Readable {
-  return Readable.from(
-    (function* () {
-      for (let offset = 0; offset < bytes.length; offset += 64 * 1024) {
-        if (failAfter !== undefined && offset >= failAfter) throw new Error("disk read failed");
-        yield bytes.subarray(offset, offset + 64 * 1024);
-      }
-    })(),
-  );
+/**
+ * `bytes` as a source streamed in 64 KiB chunks, as a file read would be. Reading at or past `failAfter`
+ * fails like a disk error; `size` may claim more bytes than there are. Every stream it opens is kept, so a
+ * test can check that none is left reading.
+ */
+export function chunked(
+  bytes: Buffer,
+  options: { failAfter?: number; size?: number } = {},
+): ByteSource & { opened: Readable[]; read: number } {
+  const source = {
+    size: options.size ?? bytes.length,
+    opened: [] as Readable[],
+    read: 0,
+    open(range: ByteRange): Readable {
+      const stream = Readable.from(
+        (function* () {
+          const last = Math.min(range.end, bytes.length - 1);
+          for (let offset = range.start; offset <= last; offset += 64 * 1024) {
+            if (options.failAfter !== undefined && offset >= options.failAfter) {
+              throw new Error("disk read failed");
+            }
+            const chunk = bytes.subarray(offset, Math.min(offset + 64 * 1024, last + 1));
+            source.read += chunk.length;
+            yield chunk;
+          }
+        })(),
+      );
+      source.opened.push(stream);
+      return stream;
+    },
+  };
+  return source;
 }
 
 async function readAll(stream: Readable): Promise<Buffer> {
@@ -61,7 +84,7 @@ export function objectStoreContract(name: string, setup: () => Promise<ObjectSto
 
     it("round-trips a small object and records its SHA-256", async () => {
       const bytes = randomBytes(1000);
-      const stored = await fx.store.put("a/small.db", chunked(bytes), { size: bytes.length });
+      const stored = await fx.store.put("a/small.db", chunked(bytes));
       expect(stored).toMatchObject({ key: "a/small.db", size: 1000, sha256: sha256(bytes) });
       expect(await readAll(await fx.store.get("a/small.db"))).toEqual(bytes);
       const info = await fx.store.head("a/small.db");
@@ -72,7 +95,11 @@ export function objectStoreContract(name: string, setup: () => Promise<ObjectSto
 
     it("round-trips a 12 MiB object in several parts", async () => {
       const bytes = randomBytes(12 * MIB + 123);
-      const stored = await fx.store.put("big/Data.db", chunked(bytes), { size: bytes.length });
+      const source = chunked(bytes);
+      let reported = 0;
+      const stored = await fx.store.put("big/Data.db", source, { onBytes: (n) => (reported += n) });
+      expect(source.read, "each byte read once").toBe(bytes.length);
+      expect(reported, "progress counts each byte once").toBe(bytes.length);
       expect(stored.sha256).toBe(sha256(bytes));
       expect(stored.size).toBe(bytes.length);
       expect(sha256(await readAll(await fx.store.get("big/Data.db")))).toBe(stored.sha256);
@@ -81,7 +108,7 @@ export function objectStoreContract(name: string, setup: () => Promise<ObjectSto
     });
 
     it("stores an empty object", async () => {
-      const stored = await fx.store.put("e/empty", Readable.from([]), { size: 0 });
+      const stored = await fx.store.put("e/empty", chunked(Buffer.alloc(0)));
       expect(stored).toMatchObject({ size: 0, sha256: sha256(Buffer.alloc(0)) });
       expect((await fx.store.head("e/empty"))?.size).toBe(0);
       expect(await readAll(await fx.store.get("e/empty"))).toHaveLength(0);
@@ -96,7 +123,7 @@ export function objectStoreContract(name: string, setup: () => Promise<ObjectSto
 
     it("reads byte ranges", async () => {
       const bytes = randomBytes(4096);
-      await fx.store.put("r/obj", chunked(bytes), { size: bytes.length });
+      await fx.store.put("r/obj", chunked(bytes));
       const middle = await readAll(await fx.store.get("r/obj", { range: { start: 100, end: 199 } }));
       expect(middle).toEqual(bytes.subarray(100, 200));
       const tail = await readAll(await fx.store.get("r/obj", { range: { start: 4000 } }));
@@ -151,7 +178,7 @@ export function objectStoreContract(name: string, setup: () => Promise<ObjectSto
 
     it("detects an object corrupted behind its back, shallowly and deeply", async () => {
       const bytes = randomBytes(2048);
-      const stored = await fx.store.put("c/Data.db", chunked(bytes), { size: bytes.length });
+      const stored = await fx.store.put("c/Data.db", chunked(bytes));
       await fx.corrupt("c/Data.db");
       expect((await fx.store.head("c/Data.db"))?.size).toBe(2048);
       await expect(verifyObject(fx.store, stored)).rejects.toBeInstanceOf(IntegrityError);
@@ -161,8 +188,12 @@ export function objectStoreContract(name: string, setup: () => Promise<ObjectSto
 
     it("leaves no object when the body stream fails midway", async () => {
       const bytes = randomBytes(7 * MIB);
-      const put = fx.store.put("f/Data.db", chunked(bytes, 6 * MIB), { size: bytes.length });
+      let reported = 0;
+      const put = fx.store.put("f/Data.db", chunked(bytes, { failAfter: 6 * MIB }), {
+        onBytes: (n) => (reported += n),
+      });
       await expect(put).rejects.toBeInstanceOf(ObjectStoreError);
+      expect(reported, "bytes of a failed put are reported back").toBe(0);
       expect(await fx.store.head("f/Data.db")).toBeUndefined();
       expect(await keys(fx.store, "f/")).toEqual([]);
       expect(await fx.leftovers()).toEqual([]);
@@ -170,30 +201,40 @@ export function objectStoreContract(name: string, setup: () => Promise<ObjectSto
 
     it("stops an aborted put and stores nothing", async () => {
       const controller = new AbortController();
-      const slow = Readable.from(
-        (async function* () {
-          for (let i = 0; i < 200; i++) {
-            yield randomBytes(64 * 1024);
-            await new Promise((r) => setTimeout(r, 5));
-          }
-        })(),
-      );
-      const put = fx.store.put("ab/Data.db", slow, { size: 200 * 64 * 1024, signal: controller.signal });
+      const opened: Readable[] = [];
+      const slow = {
+        size: 200 * 64 * 1024,
+        open(range: ByteRange): Readable {
+          const chunks = Math.ceil((range.end - range.start + 1) / (64 * 1024));
+          const stream = Readable.from(
+            (async function* () {
+              for (let i = 0; i < chunks; i++) {
+                yield randomBytes(64 * 1024);
+                await new Promise((r) => setTimeout(r, 5));
+              }
+            })(),
+          );
+          opened.push(stream);
+          return stream;
+        },
+      };
+      const put = fx.store.put("ab/Data.db", slow, { signal: controller.signal });
       setTimeout(() => controller.abort(), 50);
       const error = await put.catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ObjectStoreError);
       expect((error as ObjectStoreError).retryable).toBe(false);
-      expect(slow.destroyed).toBe(true);
+      expect(opened.length).toBeGreaterThan(0);
+      expect(opened.every((stream) => stream.destroyed)).toBe(true);
       expect(await fx.store.head("ab/Data.db")).toBeUndefined();
       expect(await fx.leftovers()).toEqual([]);
-      const early = fx.store.put("ab/x", chunked(randomBytes(10)), { size: 10, signal: AbortSignal.abort() });
+      const early = fx.store.put("ab/x", chunked(randomBytes(10)), { signal: AbortSignal.abort() });
       await expect(early).rejects.toBeInstanceOf(ObjectStoreError);
       expect(await fx.store.head("ab/x")).toBeUndefined();
     });
 
     it("rejects a body shorter than its declared size and stores nothing", async () => {
       const bytes = randomBytes(1000);
-      const put = fx.store.put("s/short", chunked(bytes), { size: 1001 });
+      const put = fx.store.put("s/short", chunked(bytes, { size: 1001 }));
       await expect(put).rejects.toBeInstanceOf(IntegrityError);
       expect(await fx.store.head("s/short")).toBeUndefined();
     });

@@ -74,13 +74,7 @@ export function switchableStore(inner: ObjectStore, down: () => boolean): Object
     throw new ObjectStoreError("store is down", { retryable: true });
   };
   return {
-    put: async (key, body, options) => {
-      if (down()) {
-        body.destroy();
-        return fail();
-      }
-      return inner.put(key, body, options);
-    },
+    put: async (key, source, options) => (down() ? fail() : inner.put(key, source, options)),
     putText: (key, text, type) => inner.putText(key, text, type),
     head: (key) => inner.head(key),
     get: (key, options) => inner.get(key, options),

@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Readable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runBackup, type BackupOptions } from "../../../backup/backup-run.js";
 import { listClusterBackups, listNodeBackups } from "../../../backup/catalog.js";
@@ -114,7 +113,7 @@ describe("purgeBackups", () => {
       "unit/README",
       `${nodePrefix(departed)}data/x/y/z`,
     ];
-    for (const key of foreign) await fx.store.put(key, Readable.from([Buffer.from("x")]), { size: 1 });
+    for (const key of foreign) await fx.store.putText(key, "x");
     // The departed node's backups: copies of this node's manifests under its host ID.
     for (const name of ["b1", "b2", "b3"]) {
       const manifest = await readManifest(fx.store, manifestKey(self(), name));
