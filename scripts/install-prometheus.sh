@@ -6,11 +6,10 @@
 # Prints the directory holding `prometheus` and `promtool` on success.
 set -euo pipefail
 
-cache_root="${CPA_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/cassandra-pod-agent}"
+# shellcheck source=lib/cache.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/cache.sh"
 dir="$cache_root/prometheus"
-mkdir -p "$dir"
-exec 9>"$dir/.lock"
-flock 9
+lock_cache "$dir"
 
 log() { printf 'install-prometheus: %s\n' "$*" >&2; }
 

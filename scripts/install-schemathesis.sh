@@ -6,11 +6,10 @@ set -euo pipefail
 
 SCHEMATHESIS_VERSION=4.32.5
 
-cache_root="${CPA_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/cassandra-pod-agent}"
+# shellcheck source=lib/cache.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/cache.sh"
 venv="$cache_root/schemathesis-$SCHEMATHESIS_VERSION"
-mkdir -p "$cache_root"
-exec 9>"$cache_root/.schemathesis.lock"
-flock 9
+lock_cache "$venv"
 
 if [[ "$("$venv/bin/python" -c 'import importlib.metadata as m; print(m.version("schemathesis"))' 2>/dev/null || true)" != "$SCHEMATHESIS_VERSION" ]]; then
   printf 'install-schemathesis: installing schemathesis %s into %s\n' "$SCHEMATHESIS_VERSION" "$venv" >&2
