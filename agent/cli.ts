@@ -3,7 +3,6 @@ import { Command } from "commander";
 import { loadConfig } from "./config.js";
 import { isAgentError } from "./errors.js";
 import { createLogger } from "./logger.js";
-import { startAgent } from "./main.js";
 import { prestop } from "./prestop.js";
 import { registerClusterCommands } from "./client/cluster-cli.js";
 import { backupCommand, restoreCommand, restoreNodeCommand } from "./backup-cli.js";
@@ -18,6 +17,9 @@ function fail(error: unknown): never {
 async function serve(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
+  // Loaded here, not at the top: the server (express, metrics, probes) is what `serve` runs, and the
+  // one-shot commands (a preStop hook, an init container's restore, a backup) start faster without it.
+  const { startAgent } = await import("./main.js");
   const agent = await startAgent(config, logger);
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
