@@ -203,9 +203,10 @@ export class JobRunner {
     if (error) record.error = error;
     if (state === "succeeded" && record.progress?.fraction !== undefined) record.progress.fraction = 1;
     this.options.logger.info({ job: record.id, type: record.type, state }, "job finished");
-    this.persist(record);
     this.options.onFinished?.(record);
-    entry.settle(record);
+    // Waiters (`?wait=true`, the CLI) hear of the end once its record is on disk, so an agent killed
+    // right after cannot report a finished job as interrupted on its next start.
+    void this.save(record).then(() => entry.settle(record));
   }
 
   private prune(): void {
@@ -218,7 +219,12 @@ export class JobRunner {
   }
 
   private persist(record: JobRecord): void {
-    this.options.store.save(structuredClone(record)).catch((err: unknown) => {
+    void this.save(record);
+  }
+
+  /** Writes the record; a failure is logged, not thrown: the job's outcome stands in memory either way. */
+  private save(record: JobRecord): Promise<void> {
+    return this.options.store.save(structuredClone(record)).catch((err: unknown) => {
       this.options.logger.error({ err, job: record.id }, "persisting a job record failed");
     });
   }

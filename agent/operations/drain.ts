@@ -4,6 +4,8 @@ import type { CassandraNode, OperationMode } from "../cassandra/node.js";
 import { CassandraTimeoutError, CassandraUnavailableError, DeadlineExceededError } from "../errors.js";
 import type { Logger } from "../logger.js";
 
+const AFTER_DEADLINE = "returning so the kubelet's SIGTERM still precedes its SIGKILL";
+
 export interface DrainOptions {
   /** The whole sequence must end within this; it is set to fit terminationGracePeriodSeconds with margin. */
   deadlineMs: number;
@@ -78,7 +80,16 @@ export class Drainer {
     mark("readiness-off");
     this.logger.info({ deadlineMs: this.options.deadlineMs }, "drain started: readiness is off");
     try {
-      const result = await this.sequence(steps, mark, remaining, started);
+      const result = await this.sequence(steps, mark, remaining, started).catch((error: unknown) => {
+        // A JMX call cut short by what was left of the budget is the deadline, not a Jolokia fault.
+        if (error instanceof CassandraTimeoutError && remaining() <= 0) {
+          throw new DeadlineExceededError(
+            `drain did not finish within ${this.options.deadlineMs} ms (${error.message}); ${AFTER_DEADLINE}`,
+            { cause: error },
+          );
+        }
+        throw error;
+      });
       this.current = {
         state: "drained",
         startedAt,
@@ -131,7 +142,7 @@ export class Drainer {
     const mode = await this.waitForDrained(remaining);
     if (mode !== "DRAINED") {
       throw new DeadlineExceededError(
-        `drain did not finish within ${this.options.deadlineMs} ms (operation mode ${mode}); returning so the kubelet's SIGTERM still precedes its SIGKILL`,
+        `drain did not finish within ${this.options.deadlineMs} ms (operation mode ${mode}); ${AFTER_DEADLINE}`,
       );
     }
     mark("drained");

@@ -6,6 +6,7 @@ import type {
   ImportOptions,
   KeyspaceInfo,
   NodeStatus,
+  StatusOptions,
 } from "../../../agent/cassandra/node.js";
 import type { RepairStatus, RingView, SnapshotInfo, Throughput } from "../../../agent/cassandra/views.js";
 import {
@@ -165,7 +166,7 @@ export class FakeCassandraNode implements CassandraNode {
     this.set({ operationMode: "DRAINED", draining: false, drained: true, gossipRunning: false });
   }
 
-  status = () => this.answer("status", () => structuredClone(this.state));
+  status = (_options?: StatusOptions) => this.answer("status", () => structuredClone(this.state));
   keyspaces = () => this.answer("keyspaces", () => structuredClone(this.keyspaceList));
   ring = (keyspace?: string): Promise<RingView> =>
     this.answer("ring", () => {

@@ -94,6 +94,20 @@ describe("Drainer", () => {
     expect(drainer.state.state).toBe("failed");
   });
 
+  it("reports a JMX call cut short by the end of the budget as the deadline", async () => {
+    const node = new FakeCassandraNode();
+    // A slow JVM: the status read takes its whole timeout, which is what was left of the budget.
+    node.status = async (options) => {
+      await new Promise((r) => setTimeout(r, options?.timeoutMs ?? 0));
+      throw new CassandraTimeoutError(`Jolokia did not answer within ${options?.timeoutMs} ms`);
+    };
+    const { drainer, outcomes } = setup(node, 50);
+    const error = await drainer.drain().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeadlineExceededError);
+    expect((error as Error).message).toMatch(/^drain did not finish within 50 ms \(Jolokia did not answer/);
+    expect(outcomes).toEqual(["deadline-exceeded"]);
+  });
+
   it("says Cassandra is not running when nothing answers", async () => {
     const { drainer, outcomes } = setup(
       new FakeCassandraNode().failWith(new CassandraUnavailableError("ECONNREFUSED")),
