@@ -13,7 +13,8 @@
  *     over loopback. Wall time includes the snapshot and the manifest; RSS is read from /proc every 50 ms.
  *     Once with the defaults (SHA-256 per part, verified by the server), once with
  *     `AGENT_S3_CHECKSUM_WHEN_REQUIRED=true` (no server-side verification), once with Node's default
- *     heap flags, and an unchanged second backup.
+ *     heap flags, once with twice the files at once (as many requests in flight as the ceiling), and an
+ *     unchanged second backup.
  *   - The agent as deployed: `serve` with the image's flags, a backup through `POST /api/v1/backups`; its
  *     RSS idle before the backup and its peak during it.
  * - Layout "compacted": after a major compaction, one Data.db of about `GiB`: memory must not follow the
@@ -213,6 +214,11 @@ try {
       "nocheck",
     ),
     nodeDefaults: await agentBackup({ ...env, AGENT_S3_PREFIX: "defaults", NODE_OPTIONS: "" }, "defaults"),
+    // As many requests in flight as the ceiling has (2 files × 2 parts).
+    fourFiles: await agentBackup(
+      { ...env, AGENT_S3_PREFIX: "four", AGENT_BACKUP_CONCURRENCY: String(2 * concurrency) },
+      "four",
+    ),
     served: await serveBackup({ ...env, AGENT_S3_PREFIX: "served" }, "served"),
     ceiling: await ceilings("flushed"),
   };
@@ -246,10 +252,14 @@ try {
   line("agent CLI backup", flushed.first);
   line("agent CLI, no server-side checksums", flushed.noCheck);
   line("agent CLI, Node's default heap flags", flushed.nodeDefaults);
+  line(`agent CLI, ${2 * concurrency} files at once`, flushed.fourFiles);
   console.log(
     `${"agent serve, backup through the API".padEnd(44)} ${flushed.served.seconds.toFixed(1).padStart(6)} s = ${rate(flushed.served.seconds).padStart(9)}, RSS ${flushed.served.idleMb.toFixed(0)} MB idle before, peak ${flushed.served.peakMb.toFixed(0)} MB`,
   );
   ceilingLines(flushed.ceiling, flushed.first.seconds);
+  console.log(
+    `ratio agent with ${2 * concurrency} files at once / same-checksum ceiling: ${(flushed.ceiling.sha256 / flushed.fourFiles.seconds).toFixed(2)}`,
+  );
   console.log(
     `no-checksum agent / SDK-default ceiling: ${(flushed.ceiling.sdkDefault / flushed.noCheck.seconds).toFixed(2)}`,
   );
