@@ -18,6 +18,12 @@ const bool = z
 export const configSchema = z.object({
   listenHost: z.string().min(1).default("0.0.0.0"),
   port: port.default(8080),
+  /**
+   * A plain-HTTP port on 127.0.0.1 for the preStop hook (0: off). It serves only the drain (with the API
+   * token) and /healthz, and only to the pod's own containers, so the hook drains whatever TLS the main
+   * port asks for.
+   */
+  localPort: z.coerce.number().int().min(0).max(65535).default(8079),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Bound on how long SIGTERM waits for in-flight requests before the process exits. */
   shutdownTimeoutMs: positiveMs.default(10_000),
@@ -129,6 +135,7 @@ export type AgentConfig = z.infer<typeof configSchema>;
 export const ENV_NAMES: Record<keyof AgentConfig, string> = {
   listenHost: "AGENT_LISTEN_HOST",
   port: "AGENT_PORT",
+  localPort: "AGENT_LOCAL_PORT",
   logLevel: "AGENT_LOG_LEVEL",
   shutdownTimeoutMs: "AGENT_SHUTDOWN_TIMEOUT_MS",
   stateDir: "AGENT_STATE_DIR",

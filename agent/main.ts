@@ -8,7 +8,7 @@ import { createApp } from "./server.js";
 import { ProbeService } from "../probes/probe-service.js";
 import { Drainer } from "./operations/drain.js";
 import { FileToken, type ApiAuth } from "./http/auth.js";
-import { listen } from "./http/listen.js";
+import { listen, listenLocal } from "./http/listen.js";
 import { JobRunner } from "./jobs/job-runner.js";
 import { FileJobStore, MemoryJobStore } from "./jobs/job-store.js";
 import { agentVersion } from "./version.js";
@@ -146,11 +146,13 @@ export async function startAgent(
   });
   cassandraMetrics.start();
   const server = await listen(app, config);
+  const localServer = config.localPort > 0 ? await listenLocal(app, config.localPort) : undefined;
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   logger.info(
     {
       listen: `${config.tlsCertFile ? "https" : "http"}://${config.listenHost}:${port}`,
+      ...(localServer ? { local: `http://127.0.0.1:${config.localPort}` } : {}),
       jolokia: config.jolokiaUrl,
       cql: `${config.cqlHost}:${config.cqlPort}`,
     },
@@ -168,9 +170,14 @@ export async function startAgent(
       }
       logger.info("agent stopping");
       cassandraMetrics.stop();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
+      const servers = localServer ? [server, localServer] : [server];
+      const closed = Promise.all(
+        servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))),
+      );
+      for (const s of servers) s.closeIdleConnections();
+      const timer = setTimeout(() => {
+        for (const s of servers) s.closeAllConnections();
+      }, config.shutdownTimeoutMs);
       await closed;
       clearTimeout(timer);
       await scheduler?.stop();

@@ -18,7 +18,8 @@ interface DrainAnswer {
  */
 export async function prestop(options: { url?: string }): Promise<string> {
   const config = loadConfig();
-  const base = options.url ?? `http://127.0.0.1:${config.port}`;
+  // The local port speaks plain HTTP whatever TLS the main port asks for (see listenLocal).
+  const base = options.url ?? `http://127.0.0.1:${config.localPort > 0 ? config.localPort : config.port}`;
   const headers: Record<string, string> = { "content-type": "application/json" };
   const tokenFile = process.env.AGENT_API_TOKEN_FILE;
   if (tokenFile) headers.authorization = `Bearer ${readSecretFile(tokenFile, "AGENT_API_TOKEN_FILE")}`;

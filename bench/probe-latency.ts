@@ -43,6 +43,7 @@ async function main(): Promise<void> {
     [CLI, "serve"],
     {
       AGENT_PORT: String(agentPort),
+      AGENT_LOCAL_PORT: "0",
       AGENT_LISTEN_HOST: "127.0.0.1",
       AGENT_JOLOKIA_URL: node.jolokiaUrl,
       AGENT_CQL_HOST: node.spec.address,

@@ -3,6 +3,7 @@ import { readFileSync, statSync } from "node:fs";
 import type { TLSSocket } from "node:tls";
 import type { RequestHandler } from "express";
 import { ApiUnavailableError, UnauthorizedError } from "../errors.js";
+import { viaLocalListener } from "./listen.js";
 import type { Logger } from "../logger.js";
 
 const sha256 = (value: string | Buffer) => createHash("sha256").update(value).digest();
@@ -74,7 +75,8 @@ export function apiAuthentication(auth: ApiAuth, logger: Logger): RequestHandler
       res.setHeader("WWW-Authenticate", 'Bearer realm="cassandra-pod-agent"');
       next(new UnauthorizedError(reason));
     };
-    if (auth.requireClientCert && !(req.socket as TLSSocket).authorized) {
+    // The loopback listener for the preStop hook has no TLS; the pod's own containers are trusted there.
+    if (auth.requireClientCert && !viaLocalListener(req.socket) && !(req.socket as TLSSocket).authorized) {
       return refuse("a client certificate signed by the configured CA is required");
     }
     if (auth.mode === "disabled") return next();

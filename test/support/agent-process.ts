@@ -25,12 +25,15 @@ export interface AgentProcess {
  */
 export async function startAgentProcess(env: Record<string, string>): Promise<AgentProcess> {
   const port = await freePort();
+  let localPort = await freePort();
+  while (localPort === port) localPort = await freePort();
   const state = agentStateDir();
   const child = spawn(process.execPath, [CLI, "serve"], {
     env: {
       ...process.env,
       AGENT_LISTEN_HOST: "127.0.0.1",
       AGENT_PORT: String(port),
+      AGENT_LOCAL_PORT: String(localPort),
       AGENT_LOG_LEVEL: "info",
       ...state.env,
       ...env,
@@ -58,6 +61,7 @@ export async function startAgentProcess(env: Record<string, string>): Promise<Ag
     output: () => output,
     clientEnv: {
       AGENT_PORT: String(port),
+      AGENT_LOCAL_PORT: env.AGENT_LOCAL_PORT ?? String(localPort),
       AGENT_API_TOKEN_FILE: env.AGENT_API_TOKEN_FILE ?? state.tokenFile,
     },
     authorization: `Bearer ${state.token}`,

@@ -7,7 +7,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../../agent/config.js";
 import { FileToken } from "../../../agent/http/auth.js";
-import { listen } from "../../../agent/http/listen.js";
+import { listen, listenLocal } from "../../../agent/http/listen.js";
+import { prestop } from "../../../agent/prestop.js";
 import { createApp } from "../../../agent/server.js";
 import { FakeCassandraNode } from "../../support/fakes/fake-cassandra-node.js";
 import { freePort } from "../../support/free-port.js";
@@ -72,7 +73,10 @@ function makeCertificates(): void {
 }
 
 let server: Server;
+let localServer: Server;
 let port: number;
+let localPort: number;
+let node: FakeCassandraNode;
 
 function get(pathname: string, client?: "client" | "rogue"): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -108,16 +112,22 @@ beforeAll(async () => {
     AGENT_TLS_KEY_FILE: file("server.key"),
     AGENT_TLS_CLIENT_CA_FILE: file("ca.crt"),
   });
+  node = new FakeCassandraNode();
   const app = createApp(
     fakeDeps({
       logger: silentLogger(),
-      node: new FakeCassandraNode(),
+      node,
       auth: { mode: "token", token: new FileToken(file("token")), requireClientCert: true },
     }),
   );
   server = await listen(app, config);
+  localPort = await freePort();
+  localServer = await listenLocal(app, localPort);
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(async () => {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await new Promise<void>((resolve) => localServer.close(() => resolve()));
+});
 
 describe("HTTPS with mutual TLS", () => {
   it("keeps /healthz open to clients without a certificate (the kubelet presents none)", async () => {
@@ -128,5 +138,36 @@ describe("HTTPS with mutual TLS", () => {
     expect(await get("/api/v1/jobs")).toBe(401);
     expect(await get("/api/v1/jobs", "rogue")).toBe(401);
     expect(await get("/api/v1/jobs", "client")).toBe(200);
+  });
+});
+
+describe("the local port for the preStop hook, beside HTTPS with mutual TLS", () => {
+  const local = (pathname: string, init: RequestInit = {}) =>
+    fetch(`http://127.0.0.1:${localPort}${pathname}`, init).then((r) => r.status);
+
+  it("serves only the drain and /healthz, and the drain still needs the token", async () => {
+    expect(await local("/healthz")).toBe(200);
+    expect(await local("/api/v1/node/drain")).toBe(401);
+    expect(await local("/api/v1/node/drain", { headers: { authorization: "Bearer wrong" } })).toBe(401);
+    const auth = { headers: { authorization: "Bearer tls-token" } };
+    expect(await local("/api/v1/node/drain", auth)).toBe(200);
+    for (const elsewhere of ["/api/v1/jobs", "/api/v1/node", "/metrics", "/probes/readiness"]) {
+      expect(await local(elsewhere, auth), elsewhere).toBe(404);
+    }
+  });
+
+  it("lets `cassandra-pod-agent prestop` drain with nothing but the token", async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      AGENT_PORT: String(port),
+      AGENT_LOCAL_PORT: String(localPort),
+      AGENT_API_TOKEN_FILE: file("token"),
+    });
+    try {
+      expect(await prestop({})).toMatch(/^Cassandra drained in \d+ ms$/);
+      expect((await node.status()).operationMode).toBe("DRAINED");
+    } finally {
+      process.env = saved;
+    }
   });
 });
