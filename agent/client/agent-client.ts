@@ -1,3 +1,5 @@
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { KeyspaceInfo, NodeStatus } from "../cassandra/node.js";
 import type {
@@ -18,6 +20,11 @@ export interface AgentClientOptions {
   token?: string;
   /** Bound on one HTTP call. */
   timeoutMs?: number;
+  /**
+   * For `https://` URLs: the CA that signed the agents' certificates (PEM; the system's CAs when
+   * omitted), and a client certificate and key for agents that require one (mutual TLS).
+   */
+  tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer };
 }
 
 /** A problem document the agent answered with, or a transport failure (status 0). */
@@ -74,20 +81,21 @@ export class AgentClient {
     const headers: Record<string, string> = { accept: "application/json", ...init.headers };
     if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
     if (init.body !== undefined) headers["content-type"] = "application/json";
-    let res: Response;
+    let res: { status: number; statusText: string; body: string };
     try {
-      res = await fetch(target, {
+      res = await send(target, {
         method: method.toUpperCase(),
         headers,
         ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+        timeoutMs: this.options.timeoutMs ?? 10_000,
+        ...(this.options.tls ? { tls: this.options.tls } : {}),
       });
     } catch (error) {
-      const reason = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+      const reason = (error as { code?: string }).code ?? (error as Error).message;
       throw new AgentCallError(this.url, 0, "unreachable", `not reachable (${reason})`);
     }
-    const body = (await res.json().catch(() => undefined)) as Record<string, unknown> | undefined;
-    if (!res.ok) {
+    const body = parseJson(res.body);
+    if (res.status < 200 || res.status > 299) {
       throw new AgentCallError(
         this.url,
         res.status,
@@ -146,4 +154,56 @@ export class AgentClient {
       await sleep(options.intervalMs ?? 1_000);
     }
   }
+}
+
+function parseJson(text: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * One request over node:http or node:https. Not `fetch`: Node's fetch cannot present a client
+ * certificate, which agents with mutual TLS require.
+ */
+function send(
+  target: string,
+  options: {
+    method: string;
+    headers: Record<string, string>;
+    body?: string;
+    timeoutMs: number;
+    tls?: AgentClientOptions["tls"];
+  },
+): Promise<{ status: number; statusText: string; body: string }> {
+  const url = new URL(target);
+  const secure = url.protocol === "https:";
+  const tls = secure && options.tls ? options.tls : {};
+  return new Promise((resolve, reject) => {
+    const req = (secure ? httpsRequest : httpRequest)(
+      url,
+      {
+        method: options.method,
+        headers: options.headers,
+        signal: AbortSignal.timeout(options.timeoutMs),
+        ...tls,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("error", reject);
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            statusText: res.statusMessage ?? "",
+            body: Buffer.concat(chunks).toString("utf8"),
+          }),
+        );
+      },
+    );
+    req.on("error", reject);
+    req.end(options.body);
+  });
 }

@@ -7,6 +7,9 @@ import { clusterStatus, formatStatus, type WaitOptions } from "./cluster-status.
 interface CommonOptions {
   agents: string;
   tokenFile?: string;
+  caFile?: string;
+  certFile?: string;
+  keyFile?: string;
   timeout: string;
   poll: string;
 }
@@ -18,7 +21,15 @@ function clients(options: CommonOptions): AgentClient[] {
     .map((u) => u.trim())
     .filter(Boolean);
   if (urls.length === 0) throw new Error("--agents needs at least one URL");
-  return urls.map((url) => new AgentClient({ url, ...(token ? { token } : {}) }));
+  if (Boolean(options.certFile) !== Boolean(options.keyFile)) {
+    throw new Error("--cert-file and --key-file go together");
+  }
+  const tls = {
+    ...(options.caFile ? { ca: readFileSync(options.caFile) } : {}),
+    ...(options.certFile ? { cert: readFileSync(options.certFile) } : {}),
+    ...(options.keyFile ? { key: readFileSync(options.keyFile) } : {}),
+  };
+  return urls.map((url) => new AgentClient({ url, ...(token ? { token } : {}), tls }));
 }
 
 function waits(options: CommonOptions): WaitOptions {
@@ -36,6 +47,19 @@ function common(command: Command): Command {
       "comma-separated agent URLs, in order (e.g. http://cassandra-0:8080,...)",
     )
     .addOption(new Option("--token-file <file>", "file holding the API token").env("AGENT_API_TOKEN_FILE"))
+    .addOption(
+      new Option("--ca-file <file>", "PEM CA that signed the agents' certificates (https URLs)").env(
+        "AGENT_CLIENT_CA_FILE",
+      ),
+    )
+    .addOption(
+      new Option("--cert-file <file>", "PEM client certificate, for agents that require one").env(
+        "AGENT_CLIENT_CERT_FILE",
+      ),
+    )
+    .addOption(
+      new Option("--key-file <file>", "PEM key of the client certificate").env("AGENT_CLIENT_KEY_FILE"),
+    )
     .option("--timeout <seconds>", "bound on each wait", "1800")
     .option("--poll <seconds>", "poll interval", "2");
 }

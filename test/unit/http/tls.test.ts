@@ -9,6 +9,7 @@ import { loadConfig } from "../../../agent/config.js";
 import { FileToken } from "../../../agent/http/auth.js";
 import { listen, listenLocal } from "../../../agent/http/listen.js";
 import { prestop } from "../../../agent/prestop.js";
+import { AgentCallError, AgentClient } from "../../../agent/client/agent-client.js";
 import { createApp } from "../../../agent/server.js";
 import { FakeCassandraNode } from "../../support/fakes/fake-cassandra-node.js";
 import { freePort } from "../../support/free-port.js";
@@ -169,5 +170,39 @@ describe("the local port for the preStop hook, beside HTTPS with mutual TLS", ()
     } finally {
       process.env = saved;
     }
+  });
+});
+
+describe("the typed client (and so the cluster CLI) against HTTPS with mutual TLS", () => {
+  const client = (withCert: boolean) =>
+    new AgentClient({
+      url: `https://127.0.0.1:${port}`,
+      token: "tls-token",
+      tls: {
+        ca: readFileSync(file("ca.crt")),
+        ...(withCert
+          ? { cert: readFileSync(file("client.crt")), key: readFileSync(file("client.key")) }
+          : {}),
+      },
+    });
+
+  it("presents its client certificate and verifies the agent's against the given CA", async () => {
+    expect(Array.isArray(await client(true).jobs())).toBe(true);
+    const refused = await client(false)
+      .jobs()
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(AgentCallError);
+    expect((refused as AgentCallError).status).toBe(401);
+  });
+
+  it("refuses an agent whose certificate the CA did not sign", async () => {
+    const untrusting = new AgentClient({
+      url: `https://127.0.0.1:${port}`,
+      token: "tls-token",
+      tls: { ca: readFileSync(file("rogue.crt")) },
+    });
+    const error = await untrusting.jobs().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AgentCallError);
+    expect((error as AgentCallError).status).toBe(0);
   });
 });
