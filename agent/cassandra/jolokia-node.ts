@@ -1,7 +1,7 @@
 import type { CqlSession } from "./cql-session.js";
 import * as views from "./cql-views.js";
 import type { JolokiaClient } from "./jolokia-client.js";
-import { JolokiaOperations } from "./jolokia-operations.js";
+import { JolokiaOperations, OP } from "./jolokia-operations.js";
 import { readRing } from "./jolokia-ring.js";
 import { MBEAN, SNITCH_ATTRIBUTES, STORAGE_SERVICE_STATUS_ATTRIBUTES } from "./mbeans.js";
 import type { CassandraNode, KeyspaceInfo, NodeStatus, StatusOptions } from "./node.js";
@@ -51,15 +51,15 @@ export class JolokiaCassandraNode implements CassandraNode {
   }
 
   async stopNativeTransport(): Promise<void> {
-    await this.jolokia.exec(MBEAN.storageService, "stopNativeTransport()");
+    await this.jolokia.exec(MBEAN.storageService, OP.stopNativeTransport);
   }
 
   async startNativeTransport(): Promise<void> {
-    await this.jolokia.exec(MBEAN.storageService, "startNativeTransport()");
+    await this.jolokia.exec(MBEAN.storageService, OP.startNativeTransport);
   }
 
   async drain(timeoutMs: number): Promise<void> {
-    await this.jolokia.exec(MBEAN.storageService, "drain()", [], timeoutMs);
+    await this.jolokia.exec(MBEAN.storageService, OP.drain, [], timeoutMs);
   }
 
   ring(keyspace?: string): Promise<RingView> {

@@ -31,7 +31,14 @@ export const OP = {
   repairStatus: "getParentRepairStatus(int)",
   snapshot: "takeSnapshot(java.lang.String,java.util.Map,[Ljava.lang.String;)",
   clearSnapshot: "clearSnapshot(java.util.Map,java.lang.String,[Ljava.lang.String;)",
+  drain: "drain()",
+  stopNativeTransport: "stopNativeTransport()",
+  startNativeTransport: "startNativeTransport()",
+  effectiveOwnership: "effectiveOwnershipWithPort(java.lang.String)",
 } as const;
+
+/** The snitch's operations behind the ring view (on `EndpointSnitchInfo`, not StorageService). */
+export const SNITCH_OP = { datacenter: "getDatacenter", rack: "getRack" } as const;
 
 /** The one operation on a table's MBean (`org.apache.cassandra.db:type=Tables,…`), not on StorageService. */
 export const TABLE_IMPORT_OP =

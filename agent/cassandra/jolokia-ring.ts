@@ -3,6 +3,7 @@ import { CassandraOperationError, CassandraRejectedError } from "../errors.js";
 import type { JolokiaClient } from "./jolokia-client.js";
 import { jmxAnswer } from "./jmx-answer.js";
 import { MBEAN } from "./mbeans.js";
+import { OP, SNITCH_OP } from "./jolokia-operations.js";
 import type { RingEndpoint, RingView } from "./views.js";
 
 const RING_ATTRIBUTES = [
@@ -69,7 +70,7 @@ async function ringAttributes(jolokia: JolokiaClient, keyspace: string | null) {
     {
       type: "exec",
       mbean: MBEAN.storageService,
-      operation: "effectiveOwnershipWithPort",
+      operation: OP.effectiveOwnership,
       arguments: [keyspace],
     },
   ]);
@@ -105,8 +106,13 @@ async function ringAttributes(jolokia: JolokiaClient, keyspace: string | null) {
 async function placements(jolokia: JolokiaClient, endpoints: string[]): Promise<[string, string][]> {
   const answers = await jolokia.bulk(
     endpoints.flatMap((e) => [
-      { type: "exec" as const, mbean: MBEAN.endpointSnitchInfo, operation: "getDatacenter", arguments: [e] },
-      { type: "exec" as const, mbean: MBEAN.endpointSnitchInfo, operation: "getRack", arguments: [e] },
+      {
+        type: "exec" as const,
+        mbean: MBEAN.endpointSnitchInfo,
+        operation: SNITCH_OP.datacenter,
+        arguments: [e],
+      },
+      { type: "exec" as const, mbean: MBEAN.endpointSnitchInfo, operation: SNITCH_OP.rack, arguments: [e] },
     ]),
   );
   const text = (i: number) => {

@@ -4,7 +4,12 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../support/free-port.js";
 import { ensureK8sTools, REPO_ROOT } from "../support/k8s-tools.js";
-import { OP, TABLE_IMPORT_OP, WRITABLE_ATTRIBUTES } from "../../agent/cassandra/jolokia-operations.js";
+import {
+  OP,
+  SNITCH_OP,
+  TABLE_IMPORT_OP,
+  WRITABLE_ATTRIBUTES,
+} from "../../agent/cassandra/jolokia-operations.js";
 
 /**
  * Starts a JVM with the exact -javaagent line the Cassandra image appends to jvm-server.options (only the
@@ -167,7 +172,7 @@ describe("Jolokia access policy", () => {
       expect({ attribute, status: write.status }).not.toEqual({ attribute, status: 403 });
     }
     const snitch = "org.apache.cassandra.db:type=EndpointSnitchInfo";
-    for (const operation of ["getDatacenter", "getRack"]) {
+    for (const operation of Object.values(SNITCH_OP)) {
       const answer = await exec(snitch, operation, ["127.0.0.1:7000"]);
       expect({ operation, status: answer.status }).not.toEqual({ operation, status: 403 });
     }

@@ -1,8 +1,14 @@
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import type { CassandraDistribution } from "./distribution.js";
 import { confDir, logDir, type NodeSpec } from "./node-spec.js";
 
 /** The module exports and opens of Cassandra 5.0's conf/jvm17-server.options, which JDK 17 needs. */
+/** The Jolokia access policy of docker/cassandra, attached to every node the tests start. */
+export const JOLOKIA_POLICY = fileURLToPath(
+  new URL("../../../docker/cassandra/jolokia-access.xml", import.meta.url),
+);
+
 const JDK17_MODULE_FLAGS = [
   "--add-exports java.base/jdk.internal.misc=ALL-UNNAMED",
   "--add-exports java.base/jdk.internal.ref=ALL-UNNAMED",
@@ -42,7 +48,8 @@ export function classpath(spec: NodeSpec, dist: CassandraDistribution): string {
 
 /** The full `java` argument list that starts one node with Jolokia attached. */
 export function daemonArgs(spec: NodeSpec, dist: CassandraDistribution): string[] {
-  const jolokia = `host=${spec.address},port=${spec.jolokiaPort},executor=fixed,threadNr=4,discoveryEnabled=false`;
+  // The access policy the image ships, so every test talks to Jolokia through what production allows.
+  const jolokia = `host=${spec.address},port=${spec.jolokiaPort},executor=fixed,threadNr=4,discoveryEnabled=false,policyLocation=file://${JOLOKIA_POLICY}`;
   return [
     `-Xms${Math.min(256, spec.heapMb)}m`,
     `-Xmx${spec.heapMb}m`,
