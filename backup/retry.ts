@@ -13,9 +13,9 @@ export interface RetryOptions {
 
 /**
  * Runs `task` again after a transient failure (an `AgentError` marked `retryable`: throttling, a dropped
- * connection, a store that is briefly down), with exponential backoff. The SDK already retries each S3
- * request; this retries a whole file, which matters when a multipart upload fails after the SDK gave up on
- * one part. Anything not retryable, and an aborted signal, ends at once.
+ * connection, a store that is briefly down), with exponential backoff. The S3 store uses it for each part
+ * (the SDK cannot resend a streamed body), and an upload uses it for the whole file when the store gave up.
+ * Anything not retryable, and an aborted signal, ends at once.
  */
 export async function withRetry<T>(task: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
   for (let attempt = 1; ; attempt++) {

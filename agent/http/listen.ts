@@ -26,14 +26,19 @@ export async function listen(app: Express, config: AgentConfig): Promise<Server>
           app,
         )
       : createHttpServer(app);
+  await bind(server, config.port, config.listenHost);
+  return server;
+}
+
+/** Listens on `host:port`, rejecting when the port cannot be had (in use, not permitted). */
+async function bind(server: Server, port: number, host: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(config.port, config.listenHost, () => {
+    server.listen(port, host, () => {
       server.off("error", reject);
       resolve();
     });
   });
-  return server;
 }
 
 /** Marks the connections of the local listener, which the API trusts without a client certificate. */
@@ -73,12 +78,6 @@ export async function listenLocal(app: Express, port: number): Promise<Server> {
   server.on("connection", (socket) => {
     (socket as Socket & { [LOCAL_LISTENER]?: boolean })[LOCAL_LISTENER] = true;
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
+  await bind(server, port, "127.0.0.1");
   return server;
 }
